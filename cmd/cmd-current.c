@@ -1,0 +1,1 @@
+/* cmd/cmd-current.c: being written */

@@ -1,0 +1,1 @@
+/* cmd/cmd-init.c: being written */

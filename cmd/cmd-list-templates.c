@@ -1,0 +1,1 @@
+/* cmd/cmd-list-templates.c: being written */

@@ -1,0 +1,1 @@
+/* dialects/dialect.c: being written */

@@ -1,0 +1,1 @@
+/* dialects/mysql.c: being written */

@@ -1,0 +1,1 @@
+/* dialects/postgresql.c: being written */

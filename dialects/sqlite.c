@@ -1,0 +1,1 @@
+/* dialects/sqlite.c: being written */

@@ -1,0 +1,12 @@
+/* libmigrate: the public API. cmd/ and programs that embed migrate include
+ * only this header. */
+#ifndef MIGRATE_H
+#define MIGRATE_H
+
+#include "config.h"
+#include "migrate/common.h"
+#include "migrate/config.h"
+#include "migrate/db.h"
+#include "migrate/url.h"
+
+#endif

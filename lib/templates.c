@@ -1,0 +1,1 @@
+/* lib/templates.c: being written */

@@ -1,0 +1,1 @@
+/* lib/url.c: being written */
