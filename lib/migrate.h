@@ -7,6 +7,8 @@
 #include "migrate/common.h"
 #include "migrate/config.h"
 #include "migrate/db.h"
+#include "migrate/model.h"
+#include "migrate/schema.h"
 #include "migrate/url.h"
 
 #endif

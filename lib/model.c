@@ -1,0 +1,1538 @@
+/* Model files: the column and table grammar (shared with revision files), the
+ * loader that builds the declared schema from *.yaml files, and the writer. */
+#include "model.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define ADUP(s, x) mig_arena_strdup(&(s)->arena, (x))
+
+static const char *const column_keys[] = {
+	"type", "nullable", "primary_key", "unique", "index", "default", "autoincrement",
+	"identity", "computed", "references", "on_delete", "on_update", "deferrable",
+	"initially_deferred", "collation", "comment", "server_onupdate", "name", NULL,
+};
+
+/* Dialect type names passed through as written (first word, lowercase). A
+ * type whose first word is neither generic, nor one of these, nor a declared
+ * enum is reported: it is most often a typo. */
+static const char *const passthrough_types[] = {
+	"jsonb", "inet", "cidr", "macaddr", "macaddr8", "tsvector", "tsquery", "xml", "money",
+	"bit", "varbit", "bit varying", "citext", "hstore", "ltree", "point", "line", "lseg",
+	"box", "path", "polygon", "circle", "oid", "regclass", "serial", "bigserial",
+	"smallserial", "int4range", "int8range", "numrange", "tsrange", "tstzrange", "daterange",
+	"timetz", "time with time zone", "name", "bpchar", "tinyint", "mediumint", "mediumtext",
+	"longtext", "tinytext", "tinyblob", "mediumblob", "longblob", "varbinary", "year",
+	"set", "enum", "datetime", "double", "float4", "float8", "int2", "int4", "int8",
+	"unsigned", "signed", "geometry", "bytea", "nvarchar", "nchar", "native character",
+	"varying character", "clob", "unsigned big int", "big int", "int unsigned",
+	"integer unsigned", "bigint unsigned", "smallint unsigned", "tinyint unsigned",
+	"mediumint unsigned", "decimal unsigned", "character", "character varying",
+	"nvarchar2", "string", "any", NULL,
+};
+
+static bool type_known(const struct mig_type *t)
+{
+	if (t->kind != MIG_TYPE_OTHER) {
+		return true;
+	}
+	/* first word(s) before '(' or '[' */
+	char buf[64];
+	size_t j = 0;
+	for (const char *p = t->raw; *p && *p != '(' && *p != '[' && j < sizeof(buf) - 1; p++) {
+		buf[j++] = (char)tolower((unsigned char)*p);
+	}
+	while (j > 0 && buf[j - 1] == ' ') {
+		j--;
+	}
+	buf[j] = '\0';
+	for (size_t i = 0; passthrough_types[i]; i++) {
+		if (strcmp(buf, passthrough_types[i]) == 0) {
+			return true;
+		}
+	}
+	/* "int unsigned zerofill", "double precision unsigned": first word decides */
+	char *sp = strchr(buf, ' ');
+	if (sp) {
+		*sp = '\0';
+		struct mig_arena a = MIG_ARENA_INIT;
+		struct mig_type t2;
+		bool ok = mig_type_parse(&a, buf, &t2) == 0 && t2.kind != MIG_TYPE_OTHER;
+		mig_arena_release(&a);
+		if (ok) {
+			return true;
+		}
+		for (size_t i = 0; passthrough_types[i]; i++) {
+			if (strcmp(buf, passthrough_types[i]) == 0) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static int parse_fk_shorthand(struct mig_ydoc *d, struct mig_schema *s, const yaml_node_t *n,
+			      const char **table, const char **column)
+{
+	const char *v = mig_ynode_str(n);
+	const char *dot = v ? strrchr(v, '.') : NULL;
+	if (!v || !dot || dot == v || !dot[1]) {
+		mig_ydoc_err(d, n, "'references' must be written table.column%s%s%s",
+			     v ? ", not '" : "", v ? v : "", v ? "'" : "");
+		return MIG_ERROR;
+	}
+	*table = mig_arena_strndup(&s->arena, v, (size_t)(dot - v));
+	*column = ADUP(s, dot + 1);
+	return 0;
+}
+
+static int parse_action(struct mig_ydoc *d, const yaml_node_t *n, enum mig_fk_action *out)
+{
+	const char *v = mig_ynode_str(n);
+	if (!v || mig_fk_action_parse(v, out) < 0) {
+		mig_ydoc_err(d, n,
+			     "invalid referential action%s%s%s (expected cascade, restrict, set "
+			     "null, set default or no action)",
+			     v ? " '" : "", v ? v : "", v ? "'" : "");
+		return MIG_ERROR;
+	}
+	return 0;
+}
+
+/* Parse a type string; a parse problem is reported at n. */
+static int parse_type(struct mig_ydoc *d, struct mig_schema *s, const yaml_node_t *n,
+		      struct mig_type *out)
+{
+	const char *v = mig_ynode_str(n);
+	if (!v || mig_ynode_is_null(n) || !*v) {
+		mig_ydoc_err(d, n, "'type' must be a non-empty string");
+		return MIG_ERROR;
+	}
+	if (mig_type_parse(&s->arena, v, out) < 0) {
+		mig_ydoc_err(d, n, "%s", mig_error_last());
+		return MIG_ERROR;
+	}
+	return 0;
+}
+
+int mig_model_parse_column(struct mig_ydoc *d, struct mig_schema *s, const char *name,
+			   const yaml_node_t *node, bool allow_name, struct mig_column *out)
+{
+	int bad = 0;
+	memset(out, 0, sizeof(*out));
+	out->nullable = true;
+	out->name = ADUP(s, name);
+	out->pos = mig_ydoc_pos(d, node, &s->arena);
+	if (mig_ynode_is_scalar(node)) {
+		if (!out->name) {
+			mig_ydoc_err(d, node, "column needs a name");
+			return MIG_ERROR;
+		}
+		return parse_type(d, s, node, &out->type);
+	}
+	if (!mig_ynode_is_map(node)) {
+		mig_ydoc_err(d, node, "column '%s' must be a type or a mapping", name ? name : "?");
+		return MIG_ERROR;
+	}
+	const char *what_name = name;
+	if (allow_name) {
+		const yaml_node_t *nn = mig_ymap_get(d, node, "name");
+		if (nn && mig_ynode_string(d, nn, "name", &s->arena, &out->name) < 0) {
+			bad++;
+		}
+		what_name = out->name;
+	}
+	char *what = xasprintf("column '%s'", what_name ? what_name : "?");
+	if (!out->name) {
+		mig_ydoc_err(d, node, "column needs a name");
+		bad++;
+	}
+	const char *const *allowed = allow_name ? column_keys : column_keys;
+	bad += mig_ymap_check_keys(d, node, allowed, what);
+	if (!allow_name && mig_ymap_get(d, node, "name")) {
+		/* name is only for add_column-style specs: the key already names it */
+		for (size_t i = 0; i < mig_ymap_len(node); i++) {
+			yaml_node_t *k = mig_ymap_key(d, node, i);
+			if (mig_streq(mig_ynode_str(k), "name")) {
+				mig_ydoc_err(d, k, "unknown key 'name' in %s (the key above names "
+						   "the column)", what);
+				bad++;
+			}
+		}
+	}
+	bool have_type = false, nullable_given = false;
+	for (size_t i = 0; i < mig_ymap_len(node); i++) {
+		const char *k = mig_ynode_str(mig_ymap_key(d, node, i));
+		yaml_node_t *v = mig_ymap_value(d, node, i);
+		if (!k) {
+			continue;
+		}
+		if (strcmp(k, "type") == 0) {
+			have_type = true;
+			if (parse_type(d, s, v, &out->type) < 0) {
+				bad++;
+			}
+		} else if (strcmp(k, "nullable") == 0) {
+			nullable_given = true;
+			bad += mig_ynode_bool(d, v, k, &out->nullable) < 0;
+		} else if (strcmp(k, "primary_key") == 0) {
+			bad += mig_ynode_bool(d, v, k, &out->primary_key) < 0;
+		} else if (strcmp(k, "unique") == 0) {
+			bad += mig_ynode_bool(d, v, k, &out->unique) < 0;
+		} else if (strcmp(k, "index") == 0) {
+			bad += mig_ynode_bool(d, v, k, &out->index) < 0;
+		} else if (strcmp(k, "default") == 0) {
+			if (mig_ynode_is_null(v) && mig_ynode_is_scalar(v) &&
+			    v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+			    !*mig_ynode_str(v)) {
+				mig_ydoc_err(d, v, "'default' must be a SQL expression (write "
+						   "\"NULL\" for a NULL default)");
+				bad++;
+			} else if (!mig_ynode_is_scalar(v)) {
+				mig_ydoc_err(d, v, "'default' must be a SQL expression");
+				bad++;
+			} else {
+				out->default_sql = ADUP(s, mig_ynode_str(v));
+			}
+		} else if (strcmp(k, "autoincrement") == 0) {
+			bool b;
+			if (mig_ynode_bool(d, v, k, &b) < 0) {
+				bad++;
+			} else {
+				out->autoincrement = b ? MIG_TRUE : MIG_FALSE;
+			}
+		} else if (strcmp(k, "identity") == 0) {
+			static const char *const idkeys[] = { "always", "start", "increment", NULL };
+			out->identity = true;
+			if (mig_ynode_is_scalar(v)) {
+				bool b;
+				if (mig_ynode_bool(d, v, k, &b) < 0) {
+					bad++;
+				}
+				out->identity = b;
+				continue;
+			}
+			if (!mig_ynode_is_map(v)) {
+				mig_ydoc_err(d, v, "'identity' must be true or a mapping of always, "
+						   "start, increment");
+				bad++;
+				continue;
+			}
+			bad += mig_ymap_check_keys(d, v, idkeys, "identity");
+			yaml_node_t *x;
+			if ((x = mig_ymap_get(d, v, "always"))) {
+				bad += mig_ynode_bool(d, x, "always", &out->identity_always) < 0;
+			}
+			if ((x = mig_ymap_get(d, v, "start"))) {
+				bad += mig_ynode_llong(d, x, "start", &out->identity_start) < 0;
+			}
+			if ((x = mig_ymap_get(d, v, "increment"))) {
+				bad += mig_ynode_llong(d, x, "increment",
+						       &out->identity_increment) < 0;
+			}
+		} else if (strcmp(k, "computed") == 0) {
+			static const char *const ckeys[] = { "sql", "stored", NULL };
+			if (mig_ynode_is_scalar(v)) {
+				bad += mig_ynode_string(d, v, k, &s->arena, &out->computed_sql) <
+				       0;
+				continue;
+			}
+			if (!mig_ynode_is_map(v)) {
+				mig_ydoc_err(d, v, "'computed' must be a SQL expression or a "
+						   "mapping of sql, stored");
+				bad++;
+				continue;
+			}
+			bad += mig_ymap_check_keys(d, v, ckeys, "computed");
+			yaml_node_t *x = mig_ymap_get(d, v, "sql");
+			if (!x) {
+				mig_ydoc_err(d, v, "'computed' needs 'sql'");
+				bad++;
+			} else {
+				bad += mig_ynode_string(d, x, "sql", &s->arena,
+							&out->computed_sql) < 0;
+			}
+			if ((x = mig_ymap_get(d, v, "stored"))) {
+				bad += mig_ynode_bool(d, x, "stored", &out->computed_stored) < 0;
+			}
+		} else if (strcmp(k, "references") == 0) {
+			bad += parse_fk_shorthand(d, s, v, &out->ref_table, &out->ref_column) < 0;
+		} else if (strcmp(k, "on_delete") == 0) {
+			bad += parse_action(d, v, &out->on_delete) < 0;
+		} else if (strcmp(k, "on_update") == 0) {
+			bad += parse_action(d, v, &out->on_update) < 0;
+		} else if (strcmp(k, "deferrable") == 0) {
+			bad += mig_ynode_bool(d, v, k, &out->deferrable) < 0;
+		} else if (strcmp(k, "initially_deferred") == 0) {
+			bad += mig_ynode_bool(d, v, k, &out->initially_deferred) < 0;
+		} else if (strcmp(k, "collation") == 0) {
+			bad += mig_ynode_string(d, v, k, &s->arena, &out->collation) < 0;
+		} else if (strcmp(k, "comment") == 0) {
+			if (!mig_ynode_is_scalar(v)) {
+				mig_ydoc_err(d, v, "'comment' must be a string");
+				bad++;
+			} else {
+				out->comment = ADUP(s, mig_ynode_str(v));
+			}
+		} else if (strcmp(k, "server_onupdate") == 0) {
+			bad += mig_ynode_string(d, v, k, &s->arena, &out->on_update_sql) < 0;
+		}
+	}
+	if (!have_type) {
+		mig_ydoc_err(d, node, "%s needs 'type'", what);
+		bad++;
+	}
+	if (out->primary_key && !nullable_given) {
+		out->nullable = false;
+	} else if (out->primary_key && out->nullable) {
+		mig_ydoc_err(d, mig_ymap_get(d, node, "nullable"),
+			     "%s is part of the primary key and cannot be nullable", what);
+		bad++;
+	}
+	if ((out->on_delete || out->on_update || out->deferrable) && !out->ref_table) {
+		mig_ydoc_err(d, node, "%s: on_delete, on_update and deferrable need 'references'",
+			     what);
+		bad++;
+	}
+	if (out->identity && out->default_sql) {
+		mig_ydoc_err(d, node, "%s: an identity column cannot have a default", what);
+		bad++;
+	}
+	if (out->computed_sql && out->default_sql) {
+		mig_ydoc_err(d, node, "%s: a computed column cannot have a default", what);
+		bad++;
+	}
+	free(what);
+	return bad ? MIG_ERROR : 0;
+}
+
+/* Split "col DESC" into the column and the direction. */
+static void parse_index_column(struct mig_schema *s, const char *text, struct mig_index_elem *e)
+{
+	size_t n = strlen(text);
+	e->desc = false;
+	if (n > 5 && strcasecmp(text + n - 5, " desc") == 0) {
+		e->desc = true;
+		n -= 5;
+	} else if (n > 4 && strcasecmp(text + n - 4, " asc") == 0) {
+		n -= 4;
+	}
+	while (n > 0 && text[n - 1] == ' ') {
+		n--;
+	}
+	e->column = mig_arena_strndup(&s->arena, text, n);
+	e->expression = NULL;
+}
+
+/* Keys allowed in an item: base plus the caller's extras. */
+static const char **merge_keys(const char *const *base, const char *const *extra)
+{
+	size_t nb = 0, ne = 0;
+	while (base[nb]) {
+		nb++;
+	}
+	while (extra && extra[ne]) {
+		ne++;
+	}
+	const char **r = xmalloc((nb + ne + 1) * sizeof(*r));
+	memcpy(r, base, nb * sizeof(*r));
+	if (ne) {
+		memcpy(r + nb, extra, ne * sizeof(*r));
+	}
+	r[nb + ne] = NULL;
+	return r;
+}
+
+int mig_model_parse_index(struct mig_ydoc *d, struct mig_schema *s, const yaml_node_t *n,
+			  const char *const *extra_keys, struct mig_index *out)
+{
+	static const char *const keys[] = { "name",  "columns", "expressions", "unique",
+					    "where", "using",   NULL };
+	int bad = 0;
+	memset(out, 0, sizeof(*out));
+	out->pos = mig_ydoc_pos(d, n, &s->arena);
+	if (!mig_ynode_is_map(n)) {
+		mig_ydoc_err(d, n, "an index must be a mapping with 'columns' or 'expressions'");
+		return MIG_ERROR;
+	}
+	const char **allowed = merge_keys(keys, extra_keys);
+	bad += mig_ymap_check_keys(d, n, allowed, "index");
+	free(allowed);
+	yaml_node_t *x;
+	if ((x = mig_ymap_get(d, n, "name"))) {
+		bad += mig_ynode_string(d, x, "name", &s->arena, &out->name) < 0;
+	}
+	MIG_VEC(const char *) cols = { 0 };
+	if ((x = mig_ymap_get(d, n, "columns"))) {
+		if (mig_ynode_strings(d, x, "columns", &s->arena, &cols) < 0) {
+			bad++;
+		}
+		for (size_t i = 0; i < cols.n; i++) {
+			struct mig_index_elem e;
+			parse_index_column(s, cols.v[i], &e);
+			mig_vec_push(&out->elems, e);
+		}
+		mig_vec_free(&cols);
+	}
+	if ((x = mig_ymap_get(d, n, "expressions"))) {
+		if (mig_ynode_strings(d, x, "expressions", &s->arena, &cols) < 0) {
+			bad++;
+		}
+		for (size_t i = 0; i < cols.n; i++) {
+			struct mig_index_elem e = { NULL, cols.v[i], false };
+			mig_vec_push(&out->elems, e);
+		}
+		mig_vec_free(&cols);
+	}
+	if (!mig_ymap_get(d, n, "columns") && !mig_ymap_get(d, n, "expressions")) {
+		mig_ydoc_err(d, n, "index%s%s%s needs 'columns' or 'expressions'",
+			     out->name ? " '" : "", out->name ? out->name : "",
+			     out->name ? "'" : "");
+		bad++;
+	}
+	if ((x = mig_ymap_get(d, n, "unique"))) {
+		bad += mig_ynode_bool(d, x, "unique", &out->unique) < 0;
+	}
+	if ((x = mig_ymap_get(d, n, "where"))) {
+		bad += mig_ynode_string(d, x, "where", &s->arena, &out->where) < 0;
+	}
+	if ((x = mig_ymap_get(d, n, "using"))) {
+		bad += mig_ynode_string(d, x, "using", &s->arena, &out->using) < 0;
+	}
+	return bad ? MIG_ERROR : 0;
+}
+
+int mig_model_parse_unique(struct mig_ydoc *d, struct mig_schema *s, const yaml_node_t *n,
+			   const char *const *extra_keys, struct mig_unique *out)
+{
+	static const char *const keys[] = { "name", "columns", "deferrable", NULL };
+	int bad = 0;
+	memset(out, 0, sizeof(*out));
+	out->pos = mig_ydoc_pos(d, n, &s->arena);
+	if (!mig_ynode_is_map(n)) {
+		mig_ydoc_err(d, n, "a unique constraint must be a mapping with 'columns'");
+		return MIG_ERROR;
+	}
+	const char **allowed = merge_keys(keys, extra_keys);
+	bad += mig_ymap_check_keys(d, n, allowed, "unique constraint");
+	free(allowed);
+	yaml_node_t *x;
+	if ((x = mig_ymap_get(d, n, "name"))) {
+		bad += mig_ynode_string(d, x, "name", &s->arena, &out->name) < 0;
+	}
+	if ((x = mig_ymap_get(d, n, "columns"))) {
+		bad += mig_ynode_strings(d, x, "columns", &s->arena, &out->columns) < 0;
+	} else {
+		mig_ydoc_err(d, n, "unique constraint needs 'columns'");
+		bad++;
+	}
+	if ((x = mig_ymap_get(d, n, "deferrable"))) {
+		bad += mig_ynode_bool(d, x, "deferrable", &out->deferrable) < 0;
+	}
+	return bad ? MIG_ERROR : 0;
+}
+
+int mig_model_parse_check(struct mig_ydoc *d, struct mig_schema *s, const yaml_node_t *n,
+			  const char *const *extra_keys, struct mig_check *out)
+{
+	static const char *const keys[] = { "name", "sql", NULL };
+	int bad = 0;
+	memset(out, 0, sizeof(*out));
+	out->pos = mig_ydoc_pos(d, n, &s->arena);
+	if (!mig_ynode_is_map(n)) {
+		mig_ydoc_err(d, n, "a check constraint must be a mapping with 'sql'");
+		return MIG_ERROR;
+	}
+	const char **allowed = merge_keys(keys, extra_keys);
+	bad += mig_ymap_check_keys(d, n, allowed, "check constraint");
+	free(allowed);
+	yaml_node_t *x;
+	if ((x = mig_ymap_get(d, n, "name"))) {
+		bad += mig_ynode_string(d, x, "name", &s->arena, &out->name) < 0;
+	}
+	if ((x = mig_ymap_get(d, n, "sql"))) {
+		bad += mig_ynode_string(d, x, "sql", &s->arena, &out->sql) < 0;
+	} else {
+		mig_ydoc_err(d, n, "check constraint needs 'sql'");
+		bad++;
+	}
+	return bad ? MIG_ERROR : 0;
+}
+
+int mig_model_parse_fk(struct mig_ydoc *d, struct mig_schema *s, const yaml_node_t *n,
+		       const char *const *extra_keys, struct mig_foreign_key *out)
+{
+	static const char *const keys[] = { "name",	  "columns",   "references",
+					    "on_delete",  "on_update", "deferrable",
+					    "initially_deferred", NULL };
+	static const char *const refkeys[] = { "table", "columns", NULL };
+	int bad = 0;
+	memset(out, 0, sizeof(*out));
+	out->pos = mig_ydoc_pos(d, n, &s->arena);
+	if (!mig_ynode_is_map(n)) {
+		mig_ydoc_err(d, n, "a foreign key must be a mapping with 'columns' and "
+				   "'references'");
+		return MIG_ERROR;
+	}
+	const char **allowed = merge_keys(keys, extra_keys);
+	bad += mig_ymap_check_keys(d, n, allowed, "foreign key");
+	free(allowed);
+	yaml_node_t *x;
+	if ((x = mig_ymap_get(d, n, "name"))) {
+		bad += mig_ynode_string(d, x, "name", &s->arena, &out->name) < 0;
+	}
+	if ((x = mig_ymap_get(d, n, "columns"))) {
+		bad += mig_ynode_strings(d, x, "columns", &s->arena, &out->columns) < 0;
+	} else {
+		mig_ydoc_err(d, n, "foreign key needs 'columns'");
+		bad++;
+	}
+	if ((x = mig_ymap_get(d, n, "references"))) {
+		if (!mig_ynode_is_map(x)) {
+			mig_ydoc_err(d, x, "'references' must be a mapping of table, columns");
+			bad++;
+		} else {
+			bad += mig_ymap_check_keys(d, x, refkeys, "references");
+			yaml_node_t *y;
+			if ((y = mig_ymap_get(d, x, "table"))) {
+				const char *qual;
+				if (mig_ynode_string(d, y, "table", &s->arena, &qual) < 0) {
+					bad++;
+				} else {
+					out->ref_table = qual;
+				}
+			} else {
+				mig_ydoc_err(d, x, "'references' needs 'table'");
+				bad++;
+			}
+			if ((y = mig_ymap_get(d, x, "columns"))) {
+				bad += mig_ynode_strings(d, y, "columns", &s->arena,
+							 &out->ref_columns) < 0;
+			} else {
+				mig_ydoc_err(d, x, "'references' needs 'columns'");
+				bad++;
+			}
+		}
+	} else {
+		mig_ydoc_err(d, n, "foreign key needs 'references'");
+		bad++;
+	}
+	if ((x = mig_ymap_get(d, n, "on_delete"))) {
+		bad += parse_action(d, x, &out->on_delete) < 0;
+	}
+	if ((x = mig_ymap_get(d, n, "on_update"))) {
+		bad += parse_action(d, x, &out->on_update) < 0;
+	}
+	if ((x = mig_ymap_get(d, n, "deferrable"))) {
+		bad += mig_ynode_bool(d, x, "deferrable", &out->deferrable) < 0;
+	}
+	if ((x = mig_ymap_get(d, n, "initially_deferred"))) {
+		bad += mig_ynode_bool(d, x, "initially_deferred", &out->initially_deferred) < 0;
+	}
+	if (!bad && out->ref_columns.n != out->columns.n) {
+		mig_ydoc_err(d, n, "foreign key has %zu columns but references %zu",
+			     out->columns.n, out->ref_columns.n);
+		bad++;
+	}
+	return bad ? MIG_ERROR : 0;
+}
+
+static int parse_list(struct mig_ydoc *d, const yaml_node_t *n, const char *key)
+{
+	if (!mig_ynode_is_seq(n)) {
+		mig_ydoc_err(d, n, "'%s' must be a list", key);
+		return MIG_ERROR;
+	}
+	return 0;
+}
+
+int mig_model_parse_table(struct mig_ydoc *d, struct mig_schema *s, struct mig_table *t,
+			  const yaml_node_t *map, const char *const *extra_keys)
+{
+	static const char *const keys[] = { "columns",	"primary_key", "indexes",
+					    "unique",	"checks",      "foreign_keys",
+					    "comment",	"options",     NULL };
+	int bad = 0;
+	char *what = xasprintf("table '%s'", t->name ? t->name : "?");
+	t->pos = mig_ydoc_pos(d, map, &s->arena);
+	if (!mig_ynode_is_map(map)) {
+		mig_ydoc_err(d, map, "%s must be a mapping with 'columns'", what);
+		free(what);
+		return MIG_ERROR;
+	}
+	const char **allowed = merge_keys(keys, extra_keys);
+	bad += mig_ymap_check_keys(d, map, allowed, what);
+	free(allowed);
+	yaml_node_t *cols = mig_ymap_get(d, map, "columns");
+	if (!cols) {
+		mig_ydoc_err(d, map, "%s needs 'columns'", what);
+		bad++;
+	} else if (!mig_ynode_is_map(cols) || mig_ymap_len(cols) == 0) {
+		mig_ydoc_err(d, cols, "'columns' of %s must be a mapping of column names to specs",
+			     what);
+		bad++;
+	} else {
+		for (size_t i = 0; i < mig_ymap_len(cols); i++) {
+			yaml_node_t *kn = mig_ymap_key(d, cols, i);
+			const char *cname = mig_ynode_str(kn);
+			if (!cname || !*cname) {
+				mig_ydoc_err(d, kn, "column names must be non-empty strings");
+				bad++;
+				continue;
+			}
+			if (mig_table_find_column(t, cname)) {
+				mig_ydoc_err(d, kn, "duplicate column '%s' in %s", cname, what);
+				bad++;
+				continue;
+			}
+			struct mig_column c;
+			if (mig_model_parse_column(d, s, cname, mig_ymap_value(d, cols, i), false,
+						   &c) < 0) {
+				bad++;
+			}
+			c.pos = mig_ydoc_pos(d, kn, &s->arena);
+			mig_vec_push(&t->columns, c);
+		}
+	}
+	yaml_node_t *x;
+	if ((x = mig_ymap_get(d, map, "primary_key"))) {
+		if (mig_ynode_is_map(x)) {
+			static const char *const pkkeys[] = { "name", "columns", NULL };
+			bad += mig_ymap_check_keys(d, x, pkkeys, "primary_key");
+			yaml_node_t *y;
+			if ((y = mig_ymap_get(d, x, "name"))) {
+				bad += mig_ynode_string(d, y, "name", &s->arena, &t->pk.name) < 0;
+			}
+			if ((y = mig_ymap_get(d, x, "columns"))) {
+				bad += mig_ynode_strings(d, y, "columns", &s->arena,
+							 &t->pk.columns) < 0;
+			} else {
+				mig_ydoc_err(d, x, "'primary_key' needs 'columns'");
+				bad++;
+			}
+		} else {
+			bad += mig_ynode_strings(d, x, "primary_key", &s->arena, &t->pk.columns) <
+			       0;
+		}
+		for (size_t i = 0; i < t->columns.n; i++) {
+			if (t->columns.v[i].primary_key) {
+				mig_ydoc_err(d, x,
+					     "%s declares its primary key both in 'primary_key' "
+					     "and on column '%s'",
+					     what, t->columns.v[i].name);
+				bad++;
+				break;
+			}
+		}
+		for (size_t i = 0; i < t->pk.columns.n; i++) {
+			struct mig_column *c = mig_table_find_column(t, t->pk.columns.v[i]);
+			if (!c) {
+				mig_ydoc_err(d, x, "primary key of %s names unknown column '%s'",
+					     what, t->pk.columns.v[i]);
+				bad++;
+			} else if (c->nullable) {
+				/* nullable defaults to false for primary key columns */
+				yaml_node_t *cn = mig_ymap_get(d, cols, c->name);
+				yaml_node_t *nn = mig_ynode_is_map(cn)
+							  ? mig_ymap_get(d, cn, "nullable")
+							  : NULL;
+				if (nn) {
+					mig_ydoc_err(d, nn,
+						     "column '%s' is part of the primary key and "
+						     "cannot be nullable",
+						     c->name);
+					bad++;
+				}
+				c->nullable = false;
+			}
+		}
+	}
+	if ((x = mig_ymap_get(d, map, "indexes"))) {
+		if (parse_list(d, x, "indexes") < 0) {
+			bad++;
+		} else {
+			for (size_t i = 0; i < mig_yseq_len(x); i++) {
+				struct mig_index ix;
+				bad += mig_model_parse_index(d, s, mig_yseq_item(d, x, i), NULL,
+							     &ix) < 0;
+				mig_vec_push(&t->indexes, ix);
+			}
+		}
+	}
+	if ((x = mig_ymap_get(d, map, "unique"))) {
+		if (parse_list(d, x, "unique") < 0) {
+			bad++;
+		} else {
+			for (size_t i = 0; i < mig_yseq_len(x); i++) {
+				struct mig_unique u;
+				bad += mig_model_parse_unique(d, s, mig_yseq_item(d, x, i), NULL,
+							      &u) < 0;
+				mig_vec_push(&t->uniques, u);
+			}
+		}
+	}
+	if ((x = mig_ymap_get(d, map, "checks"))) {
+		if (parse_list(d, x, "checks") < 0) {
+			bad++;
+		} else {
+			for (size_t i = 0; i < mig_yseq_len(x); i++) {
+				struct mig_check c;
+				bad += mig_model_parse_check(d, s, mig_yseq_item(d, x, i), NULL,
+							     &c) < 0;
+				mig_vec_push(&t->checks, c);
+			}
+		}
+	}
+	if ((x = mig_ymap_get(d, map, "foreign_keys"))) {
+		if (parse_list(d, x, "foreign_keys") < 0) {
+			bad++;
+		} else {
+			for (size_t i = 0; i < mig_yseq_len(x); i++) {
+				struct mig_foreign_key f;
+				bad += mig_model_parse_fk(d, s, mig_yseq_item(d, x, i), NULL, &f) <
+				       0;
+				mig_vec_push(&t->fks, f);
+			}
+		}
+	}
+	if ((x = mig_ymap_get(d, map, "comment"))) {
+		if (!mig_ynode_is_scalar(x)) {
+			mig_ydoc_err(d, x, "'comment' must be a string");
+			bad++;
+		} else {
+			t->comment = ADUP(s, mig_ynode_str(x));
+		}
+	}
+	if ((x = mig_ymap_get(d, map, "options"))) {
+		bad += mig_ynode_string(d, x, "options", &s->arena, &t->options) < 0;
+	}
+	/* references to columns of this table */
+	for (size_t i = 0; i < t->indexes.n; i++) {
+		for (size_t j = 0; j < t->indexes.v[i].elems.n; j++) {
+			const char *c = t->indexes.v[i].elems.v[j].column;
+			if (c && !mig_table_find_column(t, c)) {
+				struct mig_pos p = t->indexes.v[i].pos;
+				mig_diags_addf(d->diags, p.file, p.line, p.column,
+					       "index of %s names unknown column '%s'", what, c);
+				bad++;
+			}
+		}
+	}
+	for (size_t i = 0; i < t->uniques.n; i++) {
+		for (size_t j = 0; j < t->uniques.v[i].columns.n; j++) {
+			const char *c = t->uniques.v[i].columns.v[j];
+			if (!mig_table_find_column(t, c)) {
+				struct mig_pos p = t->uniques.v[i].pos;
+				mig_diags_addf(d->diags, p.file, p.line, p.column,
+					       "unique constraint of %s names unknown column '%s'",
+					       what, c);
+				bad++;
+			}
+		}
+	}
+	for (size_t i = 0; i < t->fks.n; i++) {
+		for (size_t j = 0; j < t->fks.v[i].columns.n; j++) {
+			const char *c = t->fks.v[i].columns.v[j];
+			if (!mig_table_find_column(t, c)) {
+				struct mig_pos p = t->fks.v[i].pos;
+				mig_diags_addf(d->diags, p.file, p.line, p.column,
+					       "foreign key of %s names unknown column '%s'", what,
+					       c);
+				bad++;
+			}
+		}
+	}
+	free(what);
+	return bad ? MIG_ERROR : 0;
+}
+
+/* ---- normalisation ---- */
+
+static const char *conv(const char *tmpl, const char *dflt)
+{
+	return tmpl ? tmpl : dflt;
+}
+
+void mig_table_normalize(struct mig_schema *s, struct mig_table *t)
+{
+	const struct mig_naming_convention *nc = &s->naming;
+	/* column-level primary key flags become the table's primary key */
+	if (t->pk.columns.n == 0) {
+		for (size_t i = 0; i < t->columns.n; i++) {
+			if (t->columns.v[i].primary_key) {
+				mig_vec_push(&t->pk.columns, t->columns.v[i].name);
+			}
+		}
+	}
+	for (size_t i = 0; i < t->columns.n; i++) {
+		struct mig_column *c = &t->columns.v[i];
+		bool in_pk = false;
+		for (size_t j = 0; j < t->pk.columns.n; j++) {
+			if (strcmp(t->pk.columns.v[j], c->name) == 0) {
+				in_pk = true;
+			}
+		}
+		c->primary_key = in_pk;
+		if (in_pk) {
+			c->nullable = false;
+		}
+	}
+	if (t->pk.columns.n && !t->pk.name && nc->pk) {
+		t->pk.name = mig_naming_apply(&s->arena, nc->pk, t->name, t->pk.columns.v,
+					      t->pk.columns.n, NULL, NULL);
+	}
+	for (size_t i = 0; i < t->columns.n; i++) {
+		struct mig_column *c = &t->columns.v[i];
+		const char *one[1] = { c->name };
+		if (c->unique) {
+			struct mig_unique u;
+			memset(&u, 0, sizeof(u));
+			u.pos = c->pos;
+			mig_vec_push(&u.columns, c->name);
+			mig_vec_push(&t->uniques, u);
+			c->unique = false;
+		}
+		if (c->index) {
+			struct mig_index ix;
+			memset(&ix, 0, sizeof(ix));
+			ix.pos = c->pos;
+			struct mig_index_elem e = { c->name, NULL, false };
+			mig_vec_push(&ix.elems, e);
+			ix.name = mig_naming_apply(&s->arena, conv(nc->ix, "ix_%(table)s_%(columns)s"),
+						   t->name, one, 1, NULL, NULL);
+			mig_vec_push(&t->indexes, ix);
+			c->index = false;
+		}
+		if (c->ref_table) {
+			struct mig_foreign_key f;
+			memset(&f, 0, sizeof(f));
+			f.pos = c->pos;
+			mig_vec_push(&f.columns, c->name);
+			f.ref_table = c->ref_table;
+			mig_vec_push(&f.ref_columns, c->ref_column);
+			f.on_delete = c->on_delete;
+			f.on_update = c->on_update;
+			f.deferrable = c->deferrable;
+			f.initially_deferred = c->initially_deferred;
+			mig_vec_push(&t->fks, f);
+			c->ref_table = c->ref_column = NULL;
+			c->on_delete = c->on_update = MIG_FK_NONE;
+			c->deferrable = c->initially_deferred = false;
+		}
+	}
+	/* names from the naming convention; indexes always get one */
+	for (size_t i = 0; i < t->indexes.n; i++) {
+		struct mig_index *ix = &t->indexes.v[i];
+		if (ix->name) {
+			continue;
+		}
+		const char **cols = xcalloc(ix->elems.n + 1, sizeof(char *));
+		size_t nc_ = 0;
+		for (size_t j = 0; j < ix->elems.n; j++) {
+			if (ix->elems.v[j].column) {
+				cols[nc_++] = ix->elems.v[j].column;
+			}
+		}
+		if (nc_ == 0) {
+			cols[nc_++] = "expr";
+		}
+		ix->name = mig_naming_apply(&s->arena, conv(nc->ix, "ix_%(table)s_%(columns)s"),
+					    t->name, cols, nc_, NULL, NULL);
+		free(cols);
+	}
+	for (size_t i = 0; nc->uq && i < t->uniques.n; i++) {
+		struct mig_unique *u = &t->uniques.v[i];
+		if (!u->name) {
+			u->name = mig_naming_apply(&s->arena, nc->uq, t->name, u->columns.v,
+						   u->columns.n, NULL, NULL);
+		}
+	}
+	for (size_t i = 0; nc->fk && i < t->fks.n; i++) {
+		struct mig_foreign_key *f = &t->fks.v[i];
+		if (!f->name) {
+			const char *ref = strrchr(f->ref_table, '.');
+			f->name = mig_naming_apply(&s->arena, nc->fk, t->name, f->columns.v,
+						   f->columns.n, NULL, ref ? ref + 1 : f->ref_table);
+		}
+	}
+	for (size_t i = 0; nc->ck && i < t->checks.n; i++) {
+		struct mig_check *c = &t->checks.v[i];
+		if (c->name && strstr(nc->ck, "%(name)s")) {
+			c->name = mig_naming_apply(&s->arena, nc->ck, t->name, NULL, 0, c->name,
+						   NULL);
+		}
+	}
+	/* a ref_table written "schema.table" keeps its schema apart */
+	for (size_t i = 0; i < t->fks.n; i++) {
+		struct mig_foreign_key *f = &t->fks.v[i];
+		if (!f->ref_schema && strchr(f->ref_table, '.')) {
+			mig_split_qualname(&s->arena, f->ref_table, &f->ref_schema, &f->ref_table);
+		}
+	}
+}
+
+void mig_model_resolve_types(struct mig_schema *s, struct mig_table *t)
+{
+	for (size_t i = 0; i < t->columns.n; i++) {
+		struct mig_type *ty = &t->columns.v[i].type;
+		if (ty->kind != MIG_TYPE_OTHER || !ty->raw) {
+			continue;
+		}
+		struct mig_enum *e = mig_schema_find_enum(s, NULL, ty->raw);
+		if (e) {
+			ty->kind = MIG_TYPE_ENUM;
+			ty->enum_name = e->schema ? mig_arena_printf(&s->arena, "%s.%s", e->schema,
+								     e->name)
+						  : e->name;
+		}
+	}
+}
+
+/* ---- loading ---- */
+
+struct loader {
+	struct mig_schema *s;
+	struct mig_diags diags;
+	bool naming_seen;
+	const char *naming_file;
+};
+
+static void load_naming(struct loader *L, struct mig_ydoc *d, const yaml_node_t *n)
+{
+	static const char *const keys[] = { "ix", "uq", "ck", "fk", "pk", NULL };
+	if (L->naming_seen) {
+		mig_ydoc_err(d, n, "naming_convention is already declared in '%s' (declare it in "
+				   "one file only)",
+			     L->naming_file);
+		return;
+	}
+	if (!mig_ynode_is_map(n)) {
+		mig_ydoc_err(d, n, "'naming_convention' must be a mapping of ix, uq, ck, fk, pk");
+		return;
+	}
+	L->naming_seen = true;
+	L->naming_file = mig_arena_strdup(&L->s->arena, d->path);
+	mig_ymap_check_keys(d, n, keys, "naming_convention");
+	const char **slots[] = { &L->s->naming.ix, &L->s->naming.uq, &L->s->naming.ck,
+				 &L->s->naming.fk, &L->s->naming.pk };
+	for (size_t i = 0; keys[i]; i++) {
+		yaml_node_t *v = mig_ymap_get(d, n, keys[i]);
+		if (v) {
+			mig_ynode_string(d, v, keys[i], &L->s->arena, slots[i]);
+		}
+	}
+}
+
+static void load_enums(struct loader *L, struct mig_ydoc *d, const yaml_node_t *n)
+{
+	if (!mig_ynode_is_map(n)) {
+		mig_ydoc_err(d, n, "'enums' must be a mapping of enum names to value lists");
+		return;
+	}
+	for (size_t i = 0; i < mig_ymap_len(n); i++) {
+		yaml_node_t *kn = mig_ymap_key(d, n, i);
+		yaml_node_t *vn = mig_ymap_value(d, n, i);
+		const char *name = mig_ynode_str(kn);
+		if (!name || !*name) {
+			mig_ydoc_err(d, kn, "enum names must be non-empty strings");
+			continue;
+		}
+		const char *schema, *bare;
+		mig_split_qualname(&L->s->arena, name, &schema, &bare);
+		struct mig_enum *prev = mig_schema_find_enum(L->s, schema, bare);
+		if (prev) {
+			mig_ydoc_err(d, kn, "enum '%s' is already declared at %s:%u:%u", name,
+				     prev->pos.file, prev->pos.line, prev->pos.column);
+			continue;
+		}
+		struct mig_enum *e = mig_schema_add_enum(L->s, schema, bare);
+		e->pos = mig_ydoc_pos(d, kn, &L->s->arena);
+		if (mig_ynode_is_seq(vn) && mig_yseq_len(vn) == 0) {
+			mig_ydoc_err(d, vn, "enum '%s' needs at least one value", name);
+			continue;
+		}
+		mig_ynode_strings(d, vn, "values", &L->s->arena, &e->values);
+		for (size_t a = 0; a < e->values.n; a++) {
+			for (size_t b = 0; b < a; b++) {
+				if (strcmp(e->values.v[a], e->values.v[b]) == 0) {
+					mig_ydoc_err(d, vn, "enum '%s' lists '%s' twice", name,
+						     e->values.v[a]);
+				}
+			}
+		}
+	}
+}
+
+static void load_tables(struct loader *L, struct mig_ydoc *d, const yaml_node_t *n)
+{
+	if (!mig_ynode_is_map(n)) {
+		mig_ydoc_err(d, n, "'tables' must be a mapping of table names to tables");
+		return;
+	}
+	for (size_t i = 0; i < mig_ymap_len(n); i++) {
+		yaml_node_t *kn = mig_ymap_key(d, n, i);
+		const char *name = mig_ynode_str(kn);
+		if (!name || !*name) {
+			mig_ydoc_err(d, kn, "table names must be non-empty strings");
+			continue;
+		}
+		const char *schema, *bare;
+		mig_split_qualname(&L->s->arena, name, &schema, &bare);
+		struct mig_table *prev = mig_schema_find_table(L->s, schema, bare);
+		if (prev) {
+			mig_ydoc_err(d, kn, "table '%s' is already declared at %s:%u:%u", name,
+				     prev->pos.file, prev->pos.line, prev->pos.column);
+			continue;
+		}
+		struct mig_table *t = mig_schema_add_table(L->s, schema, bare);
+		mig_model_parse_table(d, L->s, t, mig_ymap_value(d, n, i), NULL);
+		t->pos = mig_ydoc_pos(d, kn, &L->s->arena);
+	}
+}
+
+static void load_doc(struct loader *L, const char *path, const char *text, size_t len)
+{
+	static const char *const keys[] = { "naming_convention", "enums", "tables", NULL };
+	struct mig_ydoc d;
+	if (mig_ydoc_load(&d, path, text, len, &L->diags) < 0) {
+		return;
+	}
+	yaml_node_t *root = mig_ydoc_root(&d);
+	if (!root || mig_ynode_is_null(root)) {
+		goto done; /* an empty file declares nothing */
+	}
+	if (!mig_ynode_is_map(root)) {
+		mig_ydoc_err(&d, root, "a model file must be a mapping with 'tables' (and "
+				       "optionally 'enums', 'naming_convention')");
+		goto done;
+	}
+	mig_ymap_check_keys(&d, root, keys, "model file");
+	yaml_node_t *x;
+	if ((x = mig_ymap_get(&d, root, "naming_convention"))) {
+		load_naming(L, &d, x);
+	}
+	if ((x = mig_ymap_get(&d, root, "enums"))) {
+		load_enums(L, &d, x);
+	}
+	if ((x = mig_ymap_get(&d, root, "tables"))) {
+		load_tables(L, &d, x);
+	}
+done:
+	mig_ydoc_release(&d);
+}
+
+static void diag_at(struct loader *L, const struct mig_pos *p, const char *fmt, ...)
+	MIG_PRINTF(3, 4);
+static void diag_at(struct loader *L, const struct mig_pos *p, const char *fmt, ...)
+{
+	struct mig_str s = MIG_STR_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	mig_str_vaddf(&s, fmt, ap);
+	va_end(ap);
+	mig_diags_addf(&L->diags, p->file ? p->file : "?", p->line, p->column, "%s", s.buf);
+	mig_str_release(&s);
+}
+
+/* Checks that need every file: types, foreign keys, naming. */
+static void finish(struct loader *L)
+{
+	struct mig_schema *s = L->s;
+	for (size_t i = 0; i < s->tables.n; i++) {
+		struct mig_table *t = &s->tables.v[i];
+		mig_model_resolve_types(s, t);
+		for (size_t j = 0; j < t->columns.n; j++) {
+			struct mig_column *c = &t->columns.v[j];
+			if (c->type.raw && !type_known(&c->type)) {
+				diag_at(L, &c->pos,
+					"unknown type '%s' for column '%s' (not a generic type, a "
+					"declared enum or a known database type)",
+					c->type.raw, c->name);
+			}
+		}
+		mig_table_normalize(s, t);
+	}
+	for (size_t i = 0; i < s->tables.n; i++) {
+		struct mig_table *t = &s->tables.v[i];
+		for (size_t j = 0; j < t->fks.n; j++) {
+			struct mig_foreign_key *f = &t->fks.v[j];
+			struct mig_table *rt = mig_schema_find_table(s, f->ref_schema, f->ref_table);
+			if (!rt) {
+				diag_at(L, &f->pos,
+					"foreign key of table '%s' references unknown table '%s%s%s'",
+					t->name, f->ref_schema ? f->ref_schema : "",
+					f->ref_schema ? "." : "", f->ref_table);
+				continue;
+			}
+			for (size_t k = 0; k < f->ref_columns.n; k++) {
+				if (!mig_table_find_column(rt, f->ref_columns.v[k])) {
+					diag_at(L, &f->pos,
+						"foreign key of table '%s' references unknown column "
+						"'%s.%s'",
+						t->name, rt->name, f->ref_columns.v[k]);
+				}
+			}
+		}
+	}
+}
+
+static int collect(const char *path, struct mig_strlist *files, bool top)
+{
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		return mig_error(MIG_ECLASS_FILE, "cannot open model path '%s': No such file or "
+						  "directory",
+				 path);
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		mig_strlist_push(files, path);
+		return 0;
+	}
+	struct mig_strlist names = MIG_STRLIST_INIT;
+	if (mig_dir_list(path, NULL, &names) < 0) {
+		return MIG_ERROR;
+	}
+	int rc = 0;
+	for (size_t i = 0; i < names.n && rc == 0; i++) {
+		char *p = mig_path_join(path, names.v[i]);
+		if (mig_path_is_dir(p)) {
+			rc = collect(p, files, false);
+		} else if (mig_ends_with(p, ".yaml") || mig_ends_with(p, ".yml")) {
+			mig_strlist_push(files, p);
+		}
+		free(p);
+	}
+	mig_strlist_release(&names);
+	(void)top;
+	return rc;
+}
+
+int mig_model_load(const struct mig_strlist *paths, struct mig_schema **out)
+{
+	struct loader L = { mig_schema_new(), MIG_DIAGS_INIT, false, NULL };
+	struct mig_strlist files = MIG_STRLIST_INIT;
+	int rc = MIG_ERROR;
+	for (size_t i = 0; i < paths->n; i++) {
+		if (collect(paths->v[i], &files, true) < 0) {
+			goto done;
+		}
+	}
+	for (size_t i = 0; i < files.n; i++) {
+		char *text;
+		size_t len;
+		if (mig_file_read(files.v[i], &text, &len) < 0) {
+			mig_diags_addf(&L.diags, files.v[i], 0, 0, "%s", mig_error_last());
+			continue;
+		}
+		load_doc(&L, files.v[i], text, len);
+		free(text);
+	}
+	finish(&L);
+	rc = mig_diags_finish(&L.diags);
+done:
+	mig_diags_release(&L.diags);
+	mig_strlist_release(&files);
+	if (rc < 0) {
+		mig_schema_free(L.s);
+		return rc;
+	}
+	*out = L.s;
+	return 0;
+}
+
+int mig_model_load_string(const char *path, const char *text, struct mig_schema **out)
+{
+	struct loader L = { mig_schema_new(), MIG_DIAGS_INIT, false, NULL };
+	load_doc(&L, path, text, strlen(text));
+	finish(&L);
+	int rc = mig_diags_finish(&L.diags);
+	mig_diags_release(&L.diags);
+	if (rc < 0) {
+		mig_schema_free(L.s);
+		return rc;
+	}
+	*out = L.s;
+	return 0;
+}
+
+/* ---- writing ---- */
+
+static void kv(struct mig_str *out, bool *first, const char *key)
+{
+	mig_str_add(out, *first ? "" : ", ");
+	*first = false;
+	mig_str_add(out, key);
+	mig_str_add(out, ": ");
+}
+
+static void kv_str(struct mig_str *out, bool *first, const char *key, const char *v)
+{
+	if (v) {
+		kv(out, first, key);
+		mig_yaml_scalar(out, v);
+	}
+}
+
+static void kv_names(struct mig_str *out, bool *first, const char *key, const char *const *v,
+		     size_t n)
+{
+	kv(out, first, key);
+	mig_yaml_flow_seq(out, v, n);
+}
+
+void mig_model_write_column(struct mig_str *out, const struct mig_column *c, bool with_name,
+			    bool compact)
+{
+	struct mig_str ty = MIG_STR_INIT;
+	mig_type_format(&ty, &c->type);
+	bool only_type = c->nullable && !c->primary_key && !c->unique && !c->index &&
+			 !c->default_sql && c->autoincrement == MIG_UNSET && !c->identity &&
+			 !c->computed_sql && !c->ref_table && !c->collation && !c->comment &&
+			 !c->on_update_sql;
+	if (compact && !with_name && only_type) {
+		mig_yaml_scalar(out, ty.buf);
+		mig_str_release(&ty);
+		return;
+	}
+	bool first = true;
+	mig_str_addch(out, '{');
+	if (with_name) {
+		kv_str(out, &first, "name", c->name);
+	}
+	kv_str(out, &first, "type", ty.buf);
+	if (c->primary_key) {
+		kv(out, &first, "primary_key");
+		mig_str_add(out, "true");
+	}
+	if (!c->nullable && !c->primary_key) {
+		kv(out, &first, "nullable");
+		mig_str_add(out, "false");
+	}
+	if (c->unique) {
+		kv(out, &first, "unique");
+		mig_str_add(out, "true");
+	}
+	if (c->index) {
+		kv(out, &first, "index");
+		mig_str_add(out, "true");
+	}
+	kv_str(out, &first, "default", c->default_sql);
+	if (c->autoincrement != MIG_UNSET) {
+		kv(out, &first, "autoincrement");
+		mig_str_add(out, c->autoincrement == MIG_TRUE ? "true" : "false");
+	}
+	if (c->identity) {
+		kv(out, &first, "identity");
+		mig_str_addf(out, "{always: %s", c->identity_always ? "true" : "false");
+		if (c->identity_start) {
+			mig_str_addf(out, ", start: %lld", c->identity_start);
+		}
+		if (c->identity_increment) {
+			mig_str_addf(out, ", increment: %lld", c->identity_increment);
+		}
+		mig_str_addch(out, '}');
+	}
+	if (c->computed_sql) {
+		kv(out, &first, "computed");
+		mig_str_add(out, "{sql: ");
+		mig_yaml_scalar(out, c->computed_sql);
+		mig_str_addf(out, ", stored: %s}", c->computed_stored ? "true" : "false");
+	}
+	if (c->ref_table) {
+		char *ref = xasprintf("%s.%s", c->ref_table, c->ref_column);
+		kv_str(out, &first, "references", ref);
+		free(ref);
+		kv_str(out, &first, "on_delete", mig_fk_action_name(c->on_delete));
+		kv_str(out, &first, "on_update", mig_fk_action_name(c->on_update));
+		if (c->deferrable) {
+			kv(out, &first, "deferrable");
+			mig_str_add(out, "true");
+		}
+		if (c->initially_deferred) {
+			kv(out, &first, "initially_deferred");
+			mig_str_add(out, "true");
+		}
+	}
+	kv_str(out, &first, "collation", c->collation);
+	kv_str(out, &first, "comment", c->comment);
+	kv_str(out, &first, "server_onupdate", c->on_update_sql);
+	mig_str_addch(out, '}');
+	mig_str_release(&ty);
+}
+
+void mig_model_write_index(struct mig_str *out, const struct mig_index *ix)
+{
+	bool first = true;
+	mig_str_addch(out, '{');
+	kv_str(out, &first, "name", ix->name);
+	MIG_VEC(const char *) cols = { 0 };
+	MIG_VEC(const char *) exprs = { 0 };
+	struct mig_strlist tmp = MIG_STRLIST_INIT;
+	for (size_t i = 0; i < ix->elems.n; i++) {
+		const struct mig_index_elem *e = &ix->elems.v[i];
+		if (e->column) {
+			if (e->desc) {
+				mig_strlist_push_owned(&tmp, xasprintf("%s DESC", e->column));
+				mig_vec_push(&cols, tmp.v[tmp.n - 1]);
+			} else {
+				mig_vec_push(&cols, e->column);
+			}
+		} else {
+			mig_vec_push(&exprs, e->expression);
+		}
+	}
+	if (cols.n) {
+		kv_names(out, &first, "columns", cols.v, cols.n);
+	}
+	if (exprs.n) {
+		kv_names(out, &first, "expressions", exprs.v, exprs.n);
+	}
+	if (ix->unique) {
+		kv(out, &first, "unique");
+		mig_str_add(out, "true");
+	}
+	kv_str(out, &first, "where", ix->where);
+	kv_str(out, &first, "using", ix->using);
+	mig_str_addch(out, '}');
+	mig_vec_free(&cols);
+	mig_vec_free(&exprs);
+	mig_strlist_release(&tmp);
+}
+
+void mig_model_write_unique(struct mig_str *out, const struct mig_unique *u)
+{
+	bool first = true;
+	mig_str_addch(out, '{');
+	kv_str(out, &first, "name", u->name);
+	kv_names(out, &first, "columns", u->columns.v, u->columns.n);
+	if (u->deferrable) {
+		kv(out, &first, "deferrable");
+		mig_str_add(out, "true");
+	}
+	mig_str_addch(out, '}');
+}
+
+void mig_model_write_check(struct mig_str *out, const struct mig_check *c)
+{
+	bool first = true;
+	mig_str_addch(out, '{');
+	kv_str(out, &first, "name", c->name);
+	kv_str(out, &first, "sql", c->sql);
+	mig_str_addch(out, '}');
+}
+
+void mig_model_write_fk(struct mig_str *out, const struct mig_foreign_key *fk)
+{
+	bool first = true;
+	mig_str_addch(out, '{');
+	kv_str(out, &first, "name", fk->name);
+	kv_names(out, &first, "columns", fk->columns.v, fk->columns.n);
+	kv(out, &first, "references");
+	mig_str_add(out, "{table: ");
+	if (fk->ref_schema) {
+		char *q = xasprintf("%s.%s", fk->ref_schema, fk->ref_table);
+		mig_yaml_scalar(out, q);
+		free(q);
+	} else {
+		mig_yaml_scalar(out, fk->ref_table);
+	}
+	mig_str_add(out, ", columns: ");
+	mig_yaml_flow_seq(out, fk->ref_columns.v, fk->ref_columns.n);
+	mig_str_addch(out, '}');
+	kv_str(out, &first, "on_delete", mig_fk_action_name(fk->on_delete));
+	kv_str(out, &first, "on_update", mig_fk_action_name(fk->on_update));
+	if (fk->deferrable) {
+		kv(out, &first, "deferrable");
+		mig_str_add(out, "true");
+	}
+	if (fk->initially_deferred) {
+		kv(out, &first, "initially_deferred");
+		mig_str_add(out, "true");
+	}
+	mig_str_addch(out, '}');
+}
+
+void mig_model_write_table_body(struct mig_str *out, const struct mig_table *t, int indent)
+{
+	if (t->comment) {
+		mig_yaml_indent(out, indent);
+		mig_str_add(out, "comment: ");
+		mig_yaml_scalar(out, t->comment);
+		mig_str_addch(out, '\n');
+	}
+	mig_yaml_indent(out, indent);
+	mig_str_add(out, "columns:\n");
+	/* a single-column primary key is written on the column */
+	bool pk_inline = t->pk.columns.n == 1 && !t->pk.name;
+	for (size_t i = 0; i < t->columns.n; i++) {
+		struct mig_column c = t->columns.v[i];
+		c.primary_key = pk_inline && strcmp(t->pk.columns.v[0], c.name) == 0;
+		mig_yaml_indent(out, indent + 1);
+		mig_yaml_scalar(out, c.name);
+		mig_str_add(out, ": ");
+		mig_model_write_column(out, &c, false, true);
+		mig_str_addch(out, '\n');
+	}
+	if (t->pk.columns.n && !pk_inline) {
+		mig_yaml_indent(out, indent);
+		if (t->pk.name) {
+			mig_str_add(out, "primary_key: {name: ");
+			mig_yaml_scalar(out, t->pk.name);
+			mig_str_add(out, ", columns: ");
+			mig_yaml_flow_seq(out, t->pk.columns.v, t->pk.columns.n);
+			mig_str_add(out, "}\n");
+		} else {
+			mig_str_add(out, "primary_key: ");
+			mig_yaml_flow_seq(out, t->pk.columns.v, t->pk.columns.n);
+			mig_str_addch(out, '\n');
+		}
+	}
+#define WRITE_LIST(key, vec, fn)                                                                   \
+	if ((vec).n) {                                                                             \
+		mig_yaml_indent(out, indent);                                                      \
+		mig_str_add(out, key ":\n");                                                       \
+		for (size_t i = 0; i < (vec).n; i++) {                                             \
+			mig_yaml_indent(out, indent + 1);                                          \
+			mig_str_add(out, "- ");                                                    \
+			fn(out, &(vec).v[i]);                                                      \
+			mig_str_addch(out, '\n');                                                  \
+		}                                                                                  \
+	}
+	WRITE_LIST("indexes", t->indexes, mig_model_write_index)
+	WRITE_LIST("unique", t->uniques, mig_model_write_unique)
+	WRITE_LIST("checks", t->checks, mig_model_write_check)
+	WRITE_LIST("foreign_keys", t->fks, mig_model_write_fk)
+#undef WRITE_LIST
+	if (t->options) {
+		mig_yaml_indent(out, indent);
+		mig_str_add(out, "options: ");
+		mig_yaml_scalar(out, t->options);
+		mig_str_addch(out, '\n');
+	}
+}
+
+static void write_header(struct mig_str *out, const struct mig_schema *s)
+{
+	const struct mig_naming_convention *nc = &s->naming;
+	if (nc->ix || nc->uq || nc->ck || nc->fk || nc->pk) {
+		mig_str_add(out, "naming_convention:\n");
+		const char *keys[] = { "ix", "uq", "ck", "fk", "pk" };
+		const char *vals[] = { nc->ix, nc->uq, nc->ck, nc->fk, nc->pk };
+		for (size_t i = 0; i < 5; i++) {
+			if (vals[i]) {
+				mig_str_addf(out, "  %s: ", keys[i]);
+				mig_yaml_scalar(out, vals[i]);
+				mig_str_addch(out, '\n');
+			}
+		}
+	}
+	if (s->enums.n) {
+		mig_str_add(out, "enums:\n");
+		for (size_t i = 0; i < s->enums.n; i++) {
+			const struct mig_enum *e = &s->enums.v[i];
+			mig_str_add(out, "  ");
+			if (e->schema) {
+				char *q = xasprintf("%s.%s", e->schema, e->name);
+				mig_yaml_scalar(out, q);
+				free(q);
+			} else {
+				mig_yaml_scalar(out, e->name);
+			}
+			mig_str_add(out, ": ");
+			mig_yaml_flow_seq(out, e->values.v, e->values.n);
+			mig_str_addch(out, '\n');
+		}
+	}
+}
+
+static void write_table_entry(struct mig_str *out, const struct mig_table *t)
+{
+	mig_str_add(out, "  ");
+	if (t->schema) {
+		char *q = xasprintf("%s.%s", t->schema, t->name);
+		mig_yaml_scalar(out, q);
+		free(q);
+	} else {
+		mig_yaml_scalar(out, t->name);
+	}
+	mig_str_add(out, ":\n");
+	mig_model_write_table_body(out, t, 2);
+}
+
+void mig_model_write(struct mig_str *out, const struct mig_schema *s)
+{
+	write_header(out, s);
+	if (s->tables.n) {
+		mig_str_add(out, "tables:\n");
+		for (size_t i = 0; i < s->tables.n; i++) {
+			write_table_entry(out, &s->tables.v[i]);
+		}
+	}
+}
+
+void mig_model_write_table(struct mig_str *out, const struct mig_schema *s,
+			   const struct mig_table *t)
+{
+	(void)s;
+	mig_str_add(out, "tables:\n");
+	write_table_entry(out, t);
+}
+
+/* A file name for a table: safe characters only, "schema.table" kept. */
+static char *table_file_name(const struct mig_table *t)
+{
+	struct mig_str s = MIG_STR_INIT;
+	if (t->schema) {
+		mig_str_add(&s, t->schema);
+		mig_str_addch(&s, '.');
+	}
+	mig_str_add(&s, t->name);
+	for (char *p = s.buf; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (!(isalnum(c) || c == '_' || c == '.' || c == '-' || c >= 0x80)) {
+			*p = '_';
+		}
+	}
+	mig_str_add(&s, ".yaml");
+	return mig_str_detach(&s);
+}
+
+int mig_model_write_dir(const struct mig_schema *s, const char *dir)
+{
+	if (mig_mkdir_p(dir, 0755) < 0) {
+		return MIG_ERROR;
+	}
+	struct mig_str buf = MIG_STR_INIT;
+	int rc = 0;
+	write_header(&buf, s);
+	if (buf.len) {
+		char *p = mig_path_join(dir, "_schema.yaml");
+		rc = mig_file_write_atomic(p, buf.buf, buf.len);
+		free(p);
+	}
+	struct mig_strlist used = MIG_STRLIST_INIT;
+	for (size_t i = 0; rc == 0 && i < s->tables.n; i++) {
+		const struct mig_table *t = &s->tables.v[i];
+		char *name = table_file_name(t);
+		/* two names that map to one file name: number the second */
+		for (int k = 2; mig_strlist_has(&used, name); k++) {
+			free(name);
+			char *base = table_file_name(t);
+			base[strlen(base) - 5] = '\0';
+			name = xasprintf("%s-%d.yaml", base, k);
+			free(base);
+		}
+		mig_strlist_push(&used, name);
+		mig_str_reset(&buf);
+		mig_model_write_table(&buf, s, t);
+		char *p = mig_path_join(dir, name);
+		rc = mig_file_write_atomic(p, buf.buf, buf.len);
+		free(p);
+		free(name);
+	}
+	mig_strlist_release(&used);
+	mig_str_release(&buf);
+	return rc;
+}
