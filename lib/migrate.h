@@ -8,6 +8,7 @@
 #include "migrate/config.h"
 #include "migrate/db.h"
 #include "migrate/model.h"
+#include "migrate/reflect.h"
 #include "migrate/schema.h"
 #include "migrate/url.h"
 
