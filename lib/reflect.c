@@ -4,6 +4,7 @@
 #include "migrate/reflect.h"
 
 #include <fnmatch.h>
+#include <stdlib.h>
 #include <string.h>
 
 bool mig_reflect_excluded(const struct mig_reflect_opts *opts, const char *schema,
