@@ -10,6 +10,14 @@ static const struct mig_cmd *const commands[] = {
 	&cmd_init_entry,
 	&cmd_list_templates_entry,
 	&cmd_current_entry,
+	&cmd_reflect_entry,
+	&cmd_revision_entry,
+	&cmd_merge_entry,
+	&cmd_heads_entry,
+	&cmd_branches_entry,
+	&cmd_history_entry,
+	&cmd_show_entry,
+	&cmd_edit_entry,
 	NULL,
 };
 

@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "migrate.h"
+#include "../lib/migrate.h" /* not this file: lib's public header */
 
 /* What the dispatcher prepares before a command runs. */
 enum mig_cmd_flags {
@@ -49,5 +49,23 @@ int mig_cmd_open_db(struct mig_ctx *ctx);
 extern const struct mig_cmd cmd_init_entry;
 extern const struct mig_cmd cmd_list_templates_entry;
 extern const struct mig_cmd cmd_current_entry;
+extern const struct mig_cmd cmd_reflect_entry;
+extern const struct mig_cmd cmd_revision_entry;
+extern const struct mig_cmd cmd_merge_entry;
+extern const struct mig_cmd cmd_heads_entry;
+extern const struct mig_cmd cmd_branches_entry;
+extern const struct mig_cmd cmd_history_entry;
+extern const struct mig_cmd cmd_show_entry;
+extern const struct mig_cmd cmd_edit_entry;
+
+/* Shared by the revision commands (cmd-revision.c). */
+/* --format: "text" or "json"; a usage error (printed) otherwise. */
+int mig_cmd_parse_format(const struct mig_cmd *cmd, const char *arg, bool *json);
+/* A JSON array of revisions, one object per line. */
+void mig_cmd_json_revisions(struct mig_str *out, const struct mig_revlist *revs);
+/* Write a new revision (mig_revision_generate), print "Generating <path> ...
+ * done" and run the post-write hooks; returns the exit code. */
+int mig_cmd_write_revision(struct mig_ctx *ctx, const struct mig_revgraph *g,
+			   const struct mig_revision_opts *opts);
 
 #endif

@@ -27,6 +27,9 @@ struct mig_dialect_impl {
 	int (*lock)(struct mig_db *db, const char *name, int timeout_s,
 		    void (*on_wait)(void *arg), void *arg);
 	int (*unlock)(struct mig_db *db, const char *name);
+	/* Whether table (a table or view) exists, by a catalog query; schema NULL
+	 * means where an unqualified name would be found. */
+	int (*table_exists)(struct mig_db *db, const char *schema, const char *table, bool *out);
 
 	/* Quoting (no connection). */
 	void (*quote_ident)(struct mig_str *out, const char *ident);
@@ -42,6 +45,18 @@ struct mig_dialect_impl {
 	 * dialects that must rebuild tables. NULL until implemented. */
 	int (*render_op)(const struct mig_render_ctx *ctx, const struct mig_op *op,
 			 struct mig_strlist *out);
+};
+
+/* What a renderer knows besides the op. */
+struct mig_render_ctx {
+	const struct mig_dialect_impl *impl;
+	/* The schema just before the op: reflected from the database (and kept
+	 * current by applying each op in memory) when connected, or the schema
+	 * the revisions produce when writing offline SQL. NULL when unknown: a
+	 * renderer that needs it (SQLite table rebuilds, MySQL MODIFY without the
+	 * existing_* keys) fails with a clear error. */
+	const struct mig_schema *schema;
+	bool offline; /* rendering for --sql: no connection */
 };
 
 /* The registry (dialects/dialect.c). */
@@ -61,5 +76,12 @@ extern const struct mig_dialect_impl mig_sqlite_impl;
 int mig_db_error(const char *driver_msg, const char *sql, const char *fmt, ...) MIG_PRINTF(3, 4);
 /* "host:port/database" description for connection errors (no password). */
 char *mig_db_describe_target(const struct mig_url *url, int default_port);
+/* A usage error unless every query parameter of url is one of known
+ * (NULL-terminated): "unknown <dialect> URL parameter 'x' (known: a, b)". */
+int mig_db_check_params(const struct mig_url *url, const char *const *known);
+/* The errors every dialect's lock gives: MIG_ELOCKED "timed out after N s
+ * waiting for the migration lock 'name'", and "… not held" for unlock. */
+int mig_db_lock_timed_out(const char *name, int timeout_s);
+int mig_db_lock_not_held(const char *name);
 
 #endif

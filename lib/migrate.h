@@ -8,8 +8,13 @@
 #include "migrate/config.h"
 #include "migrate/db.h"
 #include "migrate/model.h"
+#include "migrate/ops.h"
 #include "migrate/reflect.h"
+#include "migrate/render.h"
+#include "migrate/revgraph.h"
+#include "migrate/revision.h"
 #include "migrate/schema.h"
+#include "migrate/templates.h"
 #include "migrate/url.h"
 
 #endif

@@ -3,6 +3,8 @@
 #include "model.h"
 
 #include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -33,12 +35,22 @@ static const char *const passthrough_types[] = {
 	"nvarchar2", "string", "any", NULL,
 };
 
-static bool type_known(const struct mig_type *t)
+/* A generic type or a declared enum, by name alone. */
+static bool generic_or_enum(const struct mig_schema *s, const char *name)
+{
+	struct mig_arena a = MIG_ARENA_INIT;
+	struct mig_type t2;
+	bool ok = mig_type_parse(&a, name, &t2) == 0 && t2.kind != MIG_TYPE_OTHER;
+	mig_arena_release(&a);
+	return ok || mig_schema_find_enum(s, NULL, name);
+}
+
+bool mig_model_type_known(const struct mig_schema *s, const struct mig_type *t)
 {
 	if (t->kind != MIG_TYPE_OTHER) {
 		return true;
 	}
-	/* first word(s) before '(' or '[' */
+	/* first word(s) before '(' or '[' ("integer[]", "timestamp(3) with time zone") */
 	char buf[64];
 	size_t j = 0;
 	for (const char *p = t->raw; *p && *p != '(' && *p != '[' && j < sizeof(buf) - 1; p++) {
@@ -53,15 +65,14 @@ static bool type_known(const struct mig_type *t)
 			return true;
 		}
 	}
+	if (strcmp(buf, t->raw) != 0 && generic_or_enum(s, buf)) {
+		return true;
+	}
 	/* "int unsigned zerofill", "double precision unsigned": first word decides */
 	char *sp = strchr(buf, ' ');
 	if (sp) {
 		*sp = '\0';
-		struct mig_arena a = MIG_ARENA_INIT;
-		struct mig_type t2;
-		bool ok = mig_type_parse(&a, buf, &t2) == 0 && t2.kind != MIG_TYPE_OTHER;
-		mig_arena_release(&a);
-		if (ok) {
+		if (generic_or_enum(s, buf)) {
 			return true;
 		}
 		for (size_t i = 0; passthrough_types[i]; i++) {
@@ -101,6 +112,19 @@ static int parse_action(struct mig_ydoc *d, const yaml_node_t *n, enum mig_fk_ac
 	return 0;
 }
 
+/* The key node of key in map (for messages about the key itself), or NULL. */
+static const yaml_node_t *map_key_node(struct mig_ydoc *d, const yaml_node_t *map,
+				       const char *key)
+{
+	for (size_t i = 0; i < mig_ymap_len(map); i++) {
+		yaml_node_t *k = mig_ymap_key(d, map, i);
+		if (mig_streq(mig_ynode_str(k), key)) {
+			return k;
+		}
+	}
+	return NULL;
+}
+
 /* Parse a type string; a parse problem is reported at n. */
 static int parse_type(struct mig_ydoc *d, struct mig_schema *s, const yaml_node_t *n,
 		      struct mig_type *out)
@@ -112,6 +136,7 @@ static int parse_type(struct mig_ydoc *d, struct mig_schema *s, const yaml_node_
 	}
 	if (mig_type_parse(&s->arena, v, out) < 0) {
 		mig_ydoc_err(d, n, "%s", mig_error_last());
+		out->raw = NULL;
 		return MIG_ERROR;
 	}
 	return 0;
@@ -207,7 +232,7 @@ int mig_model_parse_column(struct mig_ydoc *d, struct mig_schema *s, const char 
 			static const char *const idkeys[] = { "always", "start", "increment", NULL };
 			out->identity = true;
 			if (mig_ynode_is_scalar(v)) {
-				bool b;
+				bool b = false;
 				if (mig_ynode_bool(d, v, k, &b) < 0) {
 					bad++;
 				}
@@ -291,39 +316,73 @@ int mig_model_parse_column(struct mig_ydoc *d, struct mig_schema *s, const char 
 			     "%s is part of the primary key and cannot be nullable", what);
 		bad++;
 	}
-	if ((out->on_delete || out->on_update || out->deferrable) && !out->ref_table) {
-		mig_ydoc_err(d, node, "%s: on_delete, on_update and deferrable need 'references'",
-			     what);
-		bad++;
+	if (!mig_ymap_get(d, node, "references")) {
+		static const char *const fkkeys[] = { "on_delete", "on_update", "deferrable",
+						      "initially_deferred", NULL };
+		for (size_t i = 0; fkkeys[i]; i++) {
+			const yaml_node_t *kn = map_key_node(d, node, fkkeys[i]);
+			if (kn) {
+				mig_ydoc_err(d, kn, "%s: '%s' needs 'references'", what, fkkeys[i]);
+				bad++;
+			}
+		}
 	}
 	if (out->identity && out->default_sql) {
-		mig_ydoc_err(d, node, "%s: an identity column cannot have a default", what);
+		mig_ydoc_err(d, map_key_node(d, node, "default"),
+			     "%s: an identity column cannot have a default", what);
 		bad++;
 	}
 	if (out->computed_sql && out->default_sql) {
-		mig_ydoc_err(d, node, "%s: a computed column cannot have a default", what);
+		mig_ydoc_err(d, map_key_node(d, node, "default"),
+			     "%s: a computed column cannot have a default", what);
+		bad++;
+	}
+	if (out->identity && out->computed_sql) {
+		mig_ydoc_err(d, map_key_node(d, node, "computed"),
+			     "%s: an identity column cannot be computed", what);
 		bad++;
 	}
 	free(what);
 	return bad ? MIG_ERROR : 0;
 }
 
-/* Split "col DESC" into the column and the direction. */
-static void parse_index_column(struct mig_schema *s, const char *text, struct mig_index_elem *e)
+static bool is_bare_identifier(const char *p, size_t n)
+{
+	if (n == 0 || !(isalpha((unsigned char)p[0]) || p[0] == '_')) {
+		return false;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if (!(isalnum((unsigned char)p[i]) || p[i] == '_' || p[i] == '$')) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Split "col DESC" or "lower(x) DESC" into the element and the direction. An
+ * expression that is only a column name is that column, so that an index
+ * whose columns and expressions are interleaved keeps its order. */
+static void parse_index_elem(struct mig_schema *s, const char *text, bool expression,
+			     struct mig_index_elem *e)
 {
 	size_t n = strlen(text);
 	e->desc = false;
-	if (n > 5 && strcasecmp(text + n - 5, " desc") == 0) {
+	if (n > 5 && strncasecmp(text + n - 5, " desc", 5) == 0) {
 		e->desc = true;
 		n -= 5;
-	} else if (n > 4 && strcasecmp(text + n - 4, " asc") == 0) {
+	} else if (n > 4 && strncasecmp(text + n - 4, " asc", 4) == 0) {
 		n -= 4;
 	}
-	while (n > 0 && text[n - 1] == ' ') {
+	while (n > 0 && isspace((unsigned char)text[n - 1])) {
 		n--;
 	}
-	e->column = mig_arena_strndup(&s->arena, text, n);
-	e->expression = NULL;
+	if (expression && !is_bare_identifier(text, n)) {
+		e->column = NULL;
+		e->expression = mig_arena_strndup(&s->arena, text, n);
+	} else {
+		e->column = mig_arena_strndup(&s->arena, text, n);
+		e->expression = NULL;
+	}
 }
 
 /* Keys allowed in an item: base plus the caller's extras. */
@@ -371,7 +430,7 @@ int mig_model_parse_index(struct mig_ydoc *d, struct mig_schema *s, const yaml_n
 		}
 		for (size_t i = 0; i < cols.n; i++) {
 			struct mig_index_elem e;
-			parse_index_column(s, cols.v[i], &e);
+			parse_index_elem(s, cols.v[i], false, &e);
 			mig_vec_push(&out->elems, e);
 		}
 		mig_vec_free(&cols);
@@ -381,7 +440,8 @@ int mig_model_parse_index(struct mig_ydoc *d, struct mig_schema *s, const yaml_n
 			bad++;
 		}
 		for (size_t i = 0; i < cols.n; i++) {
-			struct mig_index_elem e = { NULL, cols.v[i], false };
+			struct mig_index_elem e;
+			parse_index_elem(s, cols.v[i], true, &e);
 			mig_vec_push(&out->elems, e);
 		}
 		mig_vec_free(&cols);
@@ -539,9 +599,11 @@ int mig_model_parse_fk(struct mig_ydoc *d, struct mig_schema *s, const yaml_node
 	return bad ? MIG_ERROR : 0;
 }
 
+/* A table list (indexes, unique, checks, foreign_keys); left empty (null) it
+ * is an empty list. */
 static int parse_list(struct mig_ydoc *d, const yaml_node_t *n, const char *key)
 {
-	if (!mig_ynode_is_seq(n)) {
+	if (!mig_ynode_is_seq(n) && !mig_ynode_is_null(n)) {
 		mig_ydoc_err(d, n, "'%s' must be a list", key);
 		return MIG_ERROR;
 	}
@@ -582,8 +644,11 @@ int mig_model_parse_table(struct mig_ydoc *d, struct mig_schema *s, struct mig_t
 				bad++;
 				continue;
 			}
-			if (mig_table_find_column(t, cname)) {
-				mig_ydoc_err(d, kn, "duplicate column '%s' in %s", cname, what);
+			const struct mig_column *prev = mig_table_find_column(t, cname);
+			if (prev) {
+				mig_ydoc_err(d, kn, "column '%s' of %s is already declared at %s:%u:%u",
+					     cname, what, prev->pos.file, prev->pos.line,
+					     prev->pos.column);
 				bad++;
 				continue;
 			}
@@ -755,6 +820,40 @@ static const char *conv(const char *tmpl, const char *dflt)
 	return tmpl ? tmpl : dflt;
 }
 
+/* The words of an index expression joined by '_' ("lower(email)" gives
+ * "lower_email"), to name an unnamed expression index. */
+static const char *expr_word(struct mig_arena *a, const char *expr)
+{
+	struct mig_str w = MIG_STR_INIT;
+	for (const char *p = expr; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (isalnum(c) || c == '_' || c >= 0x80) {
+			mig_str_addch(&w, (char)c);
+		} else if (w.len && w.buf[w.len - 1] != '_') {
+			mig_str_addch(&w, '_');
+		}
+	}
+	while (w.len && w.buf[w.len - 1] == '_') {
+		mig_str_setlen(&w, w.len - 1);
+	}
+	const char *r = mig_arena_strdup(a, w.len ? w.buf : "expr");
+	mig_str_release(&w);
+	return r;
+}
+
+/* True when name already has the form tmpl gives it (the prefix and suffix
+ * around %(name)s), so that loading a written schema does not apply the
+ * convention twice. */
+static bool naming_applied(struct mig_arena *a, const char *tmpl, const char *table,
+			   const char *name)
+{
+	const char *full = mig_naming_apply(a, tmpl, table, NULL, 0, "\x01", NULL);
+	const char *mark = strchr(full, '\x01');
+	size_t pre = (size_t)(mark - full), post = strlen(mark + 1), n = strlen(name);
+	return n > pre + post && strncmp(name, full, pre) == 0 &&
+	       strcmp(name + n - post, mark + 1) == 0;
+}
+
 void mig_table_normalize(struct mig_schema *s, struct mig_table *t)
 {
 	const struct mig_naming_convention *nc = &s->naming;
@@ -825,21 +924,16 @@ void mig_table_normalize(struct mig_schema *s, struct mig_table *t)
 	/* names from the naming convention; indexes always get one */
 	for (size_t i = 0; i < t->indexes.n; i++) {
 		struct mig_index *ix = &t->indexes.v[i];
-		if (ix->name) {
+		if (ix->name || ix->elems.n == 0) {
 			continue;
 		}
 		const char **cols = xcalloc(ix->elems.n + 1, sizeof(char *));
-		size_t nc_ = 0;
 		for (size_t j = 0; j < ix->elems.n; j++) {
-			if (ix->elems.v[j].column) {
-				cols[nc_++] = ix->elems.v[j].column;
-			}
-		}
-		if (nc_ == 0) {
-			cols[nc_++] = "expr";
+			const struct mig_index_elem *e = &ix->elems.v[j];
+			cols[j] = e->column ? e->column : expr_word(&s->arena, e->expression);
 		}
 		ix->name = mig_naming_apply(&s->arena, conv(nc->ix, "ix_%(table)s_%(columns)s"),
-					    t->name, cols, nc_, NULL, NULL);
+					    t->name, cols, ix->elems.n, NULL, NULL);
 		free(cols);
 	}
 	for (size_t i = 0; nc->uq && i < t->uniques.n; i++) {
@@ -857,10 +951,18 @@ void mig_table_normalize(struct mig_schema *s, struct mig_table *t)
 						   f->columns.n, NULL, ref ? ref + 1 : f->ref_table);
 		}
 	}
+	/* a ck convention with %(name)s turns a check's own name into the full
+	 * name (an unnamed check is the loader's problem to report); one without
+	 * it names unnamed checks */
 	for (size_t i = 0; nc->ck && i < t->checks.n; i++) {
 		struct mig_check *c = &t->checks.v[i];
-		if (c->name && strstr(nc->ck, "%(name)s")) {
-			c->name = mig_naming_apply(&s->arena, nc->ck, t->name, NULL, 0, c->name,
+		if (strstr(nc->ck, "%(name)s")) {
+			if (c->name && !naming_applied(&s->arena, nc->ck, t->name, c->name)) {
+				c->name = mig_naming_apply(&s->arena, nc->ck, t->name, NULL, 0,
+							   c->name, NULL);
+			}
+		} else if (!c->name) {
+			c->name = mig_naming_apply(&s->arena, nc->ck, t->name, NULL, 0, NULL,
 						   NULL);
 		}
 	}
@@ -892,20 +994,32 @@ void mig_model_resolve_types(struct mig_schema *s, struct mig_table *t)
 
 /* ---- loading ---- */
 
+static bool enum_has_value(const struct mig_enum *e, const char *v)
+{
+	for (size_t i = 0; i < e->values.n; i++) {
+		if (strcmp(e->values.v[i], v) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 struct loader {
 	struct mig_schema *s;
 	struct mig_diags diags;
 	bool naming_seen;
-	const char *naming_file;
+	struct mig_pos naming_pos;
 };
 
-static void load_naming(struct loader *L, struct mig_ydoc *d, const yaml_node_t *n)
+static void load_naming(struct loader *L, struct mig_ydoc *d, const yaml_node_t *key,
+			const yaml_node_t *n)
 {
 	static const char *const keys[] = { "ix", "uq", "ck", "fk", "pk", NULL };
 	if (L->naming_seen) {
-		mig_ydoc_err(d, n, "naming_convention is already declared in '%s' (declare it in "
-				   "one file only)",
-			     L->naming_file);
+		mig_ydoc_err(d, key,
+			     "naming_convention is already declared at %s:%u:%u (declare it in "
+			     "one file only)",
+			     L->naming_pos.file, L->naming_pos.line, L->naming_pos.column);
 		return;
 	}
 	if (!mig_ynode_is_map(n)) {
@@ -913,7 +1027,7 @@ static void load_naming(struct loader *L, struct mig_ydoc *d, const yaml_node_t 
 		return;
 	}
 	L->naming_seen = true;
-	L->naming_file = mig_arena_strdup(&L->s->arena, d->path);
+	L->naming_pos = mig_ydoc_pos(d, key, &L->s->arena);
 	mig_ymap_check_keys(d, n, keys, "naming_convention");
 	const char **slots[] = { &L->s->naming.ix, &L->s->naming.uq, &L->s->naming.ck,
 				 &L->s->naming.fk, &L->s->naming.pk };
@@ -927,6 +1041,9 @@ static void load_naming(struct loader *L, struct mig_ydoc *d, const yaml_node_t 
 
 static void load_enums(struct loader *L, struct mig_ydoc *d, const yaml_node_t *n)
 {
+	if (mig_ynode_is_null(n)) {
+		return;
+	}
 	if (!mig_ynode_is_map(n)) {
 		mig_ydoc_err(d, n, "'enums' must be a mapping of enum names to value lists");
 		return;
@@ -949,24 +1066,37 @@ static void load_enums(struct loader *L, struct mig_ydoc *d, const yaml_node_t *
 		}
 		struct mig_enum *e = mig_schema_add_enum(L->s, schema, bare);
 		e->pos = mig_ydoc_pos(d, kn, &L->s->arena);
-		if (mig_ynode_is_seq(vn) && mig_yseq_len(vn) == 0) {
-			mig_ydoc_err(d, vn, "enum '%s' needs at least one value", name);
+		if (mig_ynode_is_null(vn) || (mig_ynode_is_seq(vn) && mig_yseq_len(vn) == 0)) {
+			mig_ydoc_err(d, mig_ynode_is_null(vn) ? kn : vn,
+				     "enum '%s' needs at least one value", name);
 			continue;
 		}
-		mig_ynode_strings(d, vn, "values", &L->s->arena, &e->values);
-		for (size_t a = 0; a < e->values.n; a++) {
-			for (size_t b = 0; b < a; b++) {
-				if (strcmp(e->values.v[a], e->values.v[b]) == 0) {
-					mig_ydoc_err(d, vn, "enum '%s' lists '%s' twice", name,
-						     e->values.v[a]);
-				}
+		if (!mig_ynode_is_seq(vn)) {
+			mig_ydoc_err(d, vn, "enum '%s' must be a list of values", name);
+			continue;
+		}
+		for (size_t a = 0; a < mig_yseq_len(vn); a++) {
+			yaml_node_t *item = mig_yseq_item(d, vn, a);
+			const char *v = mig_ynode_str(item);
+			if (!v || mig_ynode_is_null(item) || !*v) {
+				mig_ydoc_err(d, item, "values of enum '%s' must be non-empty strings",
+					     name);
+				continue;
 			}
+			if (enum_has_value(e, v)) {
+				mig_ydoc_err(d, item, "enum '%s' lists '%s' twice", name, v);
+				continue;
+			}
+			mig_vec_push(&e->values, ADUP(L->s, v));
 		}
 	}
 }
 
 static void load_tables(struct loader *L, struct mig_ydoc *d, const yaml_node_t *n)
 {
+	if (mig_ynode_is_null(n)) {
+		return;
+	}
 	if (!mig_ynode_is_map(n)) {
 		mig_ydoc_err(d, n, "'tables' must be a mapping of table names to tables");
 		return;
@@ -1011,7 +1141,7 @@ static void load_doc(struct loader *L, const char *path, const char *text, size_
 	mig_ymap_check_keys(&d, root, keys, "model file");
 	yaml_node_t *x;
 	if ((x = mig_ymap_get(&d, root, "naming_convention"))) {
-		load_naming(L, &d, x);
+		load_naming(L, &d, map_key_node(&d, root, "naming_convention"), x);
 	}
 	if ((x = mig_ymap_get(&d, root, "enums"))) {
 		load_enums(L, &d, x);
@@ -1036,6 +1166,73 @@ static void diag_at(struct loader *L, const struct mig_pos *p, const char *fmt, 
 	mig_str_release(&s);
 }
 
+static bool pos_before(const struct mig_pos *a, const struct mig_pos *b)
+{
+	return a->line < b->line || (a->line == b->line && a->column < b->column);
+}
+
+/* Two indexes, or two constraints, of one table with the same name (given, or
+ * made by the naming convention) could not both be created. */
+static void check_names(struct loader *L, const struct mig_table *t)
+{
+	for (size_t i = 0; i < t->indexes.n; i++) {
+		const struct mig_index *a = &t->indexes.v[i];
+		for (size_t j = 0; a->name && j < i; j++) {
+			const struct mig_index *b = &t->indexes.v[j];
+			if (mig_streq(a->name, b->name)) {
+				const struct mig_pos *first = &b->pos, *again = &a->pos;
+				if (pos_before(again, first)) {
+					first = &a->pos;
+					again = &b->pos;
+				}
+				diag_at(L, again,
+					"index '%s' of table '%s' is already declared at %s:%u:%u",
+					a->name, t->name, first->file, first->line, first->column);
+				break;
+			}
+		}
+	}
+	struct named {
+		const char *name;
+		const struct mig_pos *pos;
+	};
+	MIG_VEC(struct named) seen = { 0 };
+	if (t->pk.name) {
+		struct named n = { t->pk.name, &t->pos };
+		mig_vec_push(&seen, n);
+	}
+	for (size_t i = 0; i < t->uniques.n; i++) {
+		struct named n = { t->uniques.v[i].name, &t->uniques.v[i].pos };
+		mig_vec_push(&seen, n);
+	}
+	for (size_t i = 0; i < t->fks.n; i++) {
+		struct named n = { t->fks.v[i].name, &t->fks.v[i].pos };
+		mig_vec_push(&seen, n);
+	}
+	for (size_t i = 0; i < t->checks.n; i++) {
+		struct named n = { t->checks.v[i].name, &t->checks.v[i].pos };
+		mig_vec_push(&seen, n);
+	}
+	for (size_t i = 0; i < seen.n; i++) {
+		for (size_t j = 0; seen.v[i].name && j < i; j++) {
+			if (mig_streq(seen.v[i].name, seen.v[j].name)) {
+				const struct mig_pos *first = seen.v[j].pos, *again = seen.v[i].pos;
+				if (pos_before(again, first)) {
+					first = seen.v[i].pos;
+					again = seen.v[j].pos;
+				}
+				diag_at(L, again,
+					"constraint '%s' of table '%s' is already declared at "
+					"%s:%u:%u",
+					seen.v[i].name, t->name, first->file, first->line,
+					first->column);
+				break;
+			}
+		}
+	}
+	mig_vec_free(&seen);
+}
+
 /* Checks that need every file: types, foreign keys, naming. */
 static void finish(struct loader *L)
 {
@@ -1045,14 +1242,25 @@ static void finish(struct loader *L)
 		mig_model_resolve_types(s, t);
 		for (size_t j = 0; j < t->columns.n; j++) {
 			struct mig_column *c = &t->columns.v[j];
-			if (c->type.raw && !type_known(&c->type)) {
+			if (c->type.raw && !mig_model_type_known(s, &c->type)) {
 				diag_at(L, &c->pos,
 					"unknown type '%s' for column '%s' (not a generic type, a "
 					"declared enum or a known database type)",
 					c->type.raw, c->name);
 			}
 		}
+		if (s->naming.ck && strstr(s->naming.ck, "%(name)s")) {
+			for (size_t j = 0; j < t->checks.n; j++) {
+				if (!t->checks.v[j].name) {
+					diag_at(L, &t->checks.v[j].pos,
+						"check constraint of table '%s' needs a name: the "
+						"naming convention for checks uses %%(name)s",
+						t->name);
+				}
+			}
+		}
 		mig_table_normalize(s, t);
+		check_names(L, t);
 	}
 	for (size_t i = 0; i < s->tables.n; i++) {
 		struct mig_table *t = &s->tables.v[i];
@@ -1078,44 +1286,61 @@ static void finish(struct loader *L)
 	}
 }
 
-static int collect(const char *path, struct mig_strlist *files, bool top)
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The model files at path: the file itself, or every *.yaml / *.yml below the
+ * folder (hidden entries skipped), folders recursed, in sorted order. */
+static int collect(const char *path, struct mig_strlist *files)
 {
 	struct stat st;
 	if (stat(path, &st) != 0) {
-		return mig_error(MIG_ECLASS_FILE, "cannot open model path '%s': No such file or "
-						  "directory",
-				 path);
+		return mig_error(MIG_ECLASS_FILE, "cannot open model path '%s': %s", path,
+				 strerror(errno));
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		mig_strlist_push(files, path);
 		return 0;
 	}
+	DIR *dir = opendir(path);
+	if (!dir) {
+		return mig_error(MIG_ECLASS_FILE, "cannot open model folder '%s': %s", path,
+				 strerror(errno));
+	}
 	struct mig_strlist names = MIG_STRLIST_INIT;
-	if (mig_dir_list(path, NULL, &names) < 0) {
-		return MIG_ERROR;
+	struct dirent *e;
+	while ((e = readdir(dir)) != NULL) {
+		if (e->d_name[0] != '.') {
+			mig_strlist_push(&names, e->d_name);
+		}
+	}
+	closedir(dir);
+	if (names.n) {
+		qsort(names.v, names.n, sizeof(char *), cmp_names);
 	}
 	int rc = 0;
 	for (size_t i = 0; i < names.n && rc == 0; i++) {
 		char *p = mig_path_join(path, names.v[i]);
 		if (mig_path_is_dir(p)) {
-			rc = collect(p, files, false);
+			rc = collect(p, files);
 		} else if (mig_ends_with(p, ".yaml") || mig_ends_with(p, ".yml")) {
 			mig_strlist_push(files, p);
 		}
 		free(p);
 	}
 	mig_strlist_release(&names);
-	(void)top;
 	return rc;
 }
 
 int mig_model_load(const struct mig_strlist *paths, struct mig_schema **out)
 {
-	struct loader L = { mig_schema_new(), MIG_DIAGS_INIT, false, NULL };
+	struct loader L = { .s = mig_schema_new(), .diags = MIG_DIAGS_INIT };
 	struct mig_strlist files = MIG_STRLIST_INIT;
 	int rc = MIG_ERROR;
 	for (size_t i = 0; i < paths->n; i++) {
-		if (collect(paths->v[i], &files, true) < 0) {
+		if (collect(paths->v[i], &files) < 0) {
 			goto done;
 		}
 	}
@@ -1144,7 +1369,7 @@ done:
 
 int mig_model_load_string(const char *path, const char *text, struct mig_schema **out)
 {
-	struct loader L = { mig_schema_new(), MIG_DIAGS_INIT, false, NULL };
+	struct loader L = { .s = mig_schema_new(), .diags = MIG_DIAGS_INIT };
 	load_doc(&L, path, text, strlen(text));
 	finish(&L);
 	int rc = mig_diags_finish(&L.diags);
@@ -1270,17 +1495,28 @@ void mig_model_write_index(struct mig_str *out, const struct mig_index *ix)
 	MIG_VEC(const char *) cols = { 0 };
 	MIG_VEC(const char *) exprs = { 0 };
 	struct mig_strlist tmp = MIG_STRLIST_INIT;
+	/* columns first, then expressions, unless that would change the order:
+	 * then every element goes under expressions (a column name read there is
+	 * the column) */
+	bool mixed = false, seen_expr = false;
+	for (size_t i = 0; i < ix->elems.n; i++) {
+		if (!ix->elems.v[i].column) {
+			seen_expr = true;
+		} else if (seen_expr) {
+			mixed = true;
+		}
+	}
 	for (size_t i = 0; i < ix->elems.n; i++) {
 		const struct mig_index_elem *e = &ix->elems.v[i];
-		if (e->column) {
-			if (e->desc) {
-				mig_strlist_push_owned(&tmp, xasprintf("%s DESC", e->column));
-				mig_vec_push(&cols, tmp.v[tmp.n - 1]);
-			} else {
-				mig_vec_push(&cols, e->column);
-			}
+		const char *text = e->column ? e->column : e->expression;
+		if (e->desc) {
+			mig_strlist_push_owned(&tmp, xasprintf("%s DESC", text));
+			text = tmp.v[tmp.n - 1];
+		}
+		if (e->column && !mixed) {
+			mig_vec_push(&cols, text);
 		} else {
-			mig_vec_push(&exprs, e->expression);
+			mig_vec_push(&exprs, text);
 		}
 	}
 	if (cols.n) {

@@ -22,8 +22,39 @@ void mig_diags_addf(struct mig_diags *d, const char *path, unsigned line, unsign
 	va_start(ap, fmt);
 	mig_str_vaddf(&s, fmt, ap);
 	va_end(ap);
+	struct mig_diag_key k = { 0, line, col, d->msgs.n };
+	size_t i = d->files.n;
+	while (i > 0 && strcmp(d->files.v[i - 1], path) != 0) {
+		i--;
+	}
+	if (i == 0) {
+		mig_strlist_push(&d->files, path);
+		i = d->files.n;
+	}
+	k.file = i - 1;
+	mig_vec_push(&d->keys, k);
 	mig_strlist_push_owned(&d->msgs, mig_str_detach(&s));
 	d->nerrors++;
+}
+
+void mig_diags_file(struct mig_diags *d, const char *path)
+{
+	mig_strlist_push(&d->files, path);
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	const struct mig_diag_key *x = a, *y = b;
+	if (x->file != y->file) {
+		return x->file < y->file ? -1 : 1;
+	}
+	if (x->line != y->line) {
+		return x->line < y->line ? -1 : 1;
+	}
+	if (x->column != y->column) {
+		return x->column < y->column ? -1 : 1;
+	}
+	return x->seq < y->seq ? -1 : (x->seq > y->seq);
 }
 
 int mig_diags_finish(struct mig_diags *d)
@@ -32,12 +63,16 @@ int mig_diags_finish(struct mig_diags *d)
 		return 0;
 	}
 	struct mig_str s = MIG_STR_INIT;
-	for (size_t i = 0; i < d->msgs.n; i++) {
+	struct mig_diag_key *keys = xmalloc(d->keys.n * sizeof(*keys));
+	memcpy(keys, d->keys.v, d->keys.n * sizeof(*keys));
+	qsort(keys, d->keys.n, sizeof(*keys), key_cmp);
+	for (size_t i = 0; i < d->keys.n; i++) {
 		if (i) {
 			mig_str_addch(&s, '\n');
 		}
-		mig_str_add(&s, d->msgs.v[i]);
+		mig_str_add(&s, d->msgs.v[keys[i].seq]);
 	}
+	free(keys);
 	mig_error(MIG_ECLASS_FILE, "%s", s.buf);
 	mig_str_release(&s);
 	return MIG_ERROR;
@@ -46,10 +81,33 @@ int mig_diags_finish(struct mig_diags *d)
 void mig_diags_release(struct mig_diags *d)
 {
 	mig_strlist_release(&d->msgs);
+	mig_strlist_release(&d->files);
+	mig_vec_free(&d->keys);
 	d->nerrors = 0;
 }
 
 /* ---- documents ---- */
+
+/* libyaml's message, said the way the rest of our messages are: the problem
+ * first, then where the construct it was reading began. A tab where YAML
+ * wants indentation gets a message that names the tab. */
+static void syntax_error(struct mig_diags *diags, const char *path, const yaml_parser_t *p,
+			 const char *text, size_t len)
+{
+	const char *problem = p->problem ? p->problem : "invalid YAML";
+	yaml_mark_t m = p->problem_mark;
+	unsigned line = (unsigned)m.line + 1, col = (unsigned)m.column + 1;
+	if ((m.index < len && text[m.index] == '\t') || strstr(problem, "tab character")) {
+		mig_diags_addf(diags, path, line, col,
+			       "a tab character cannot indent YAML (indent with spaces)");
+	} else if (p->context) {
+		mig_diags_addf(diags, path, line, col, "%s (%s at line %u, column %u)", problem,
+			       p->context, (unsigned)p->context_mark.line + 1,
+			       (unsigned)p->context_mark.column + 1);
+	} else {
+		mig_diags_addf(diags, path, line, col, "%s", problem);
+	}
+}
 
 int mig_ydoc_load(struct mig_ydoc *d, const char *path, const char *text, size_t len,
 		  struct mig_diags *diags)
@@ -63,16 +121,9 @@ int mig_ydoc_load(struct mig_ydoc *d, const char *path, const char *text, size_t
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+	mig_diags_file(diags, path);
 	if (!yaml_parser_load(&parser, &d->doc)) {
-		const char *problem = parser.problem ? parser.problem : "invalid YAML";
-		yaml_mark_t m = parser.problem_mark;
-		if (parser.context) {
-			mig_diags_addf(diags, path, (unsigned)m.line + 1, (unsigned)m.column + 1,
-				       "%s %s", parser.context, problem);
-		} else {
-			mig_diags_addf(diags, path, (unsigned)m.line + 1, (unsigned)m.column + 1,
-				       "%s", problem);
-		}
+		syntax_error(diags, path, &parser, text, len);
 		yaml_parser_delete(&parser);
 		return MIG_ERROR;
 	}
@@ -88,9 +139,7 @@ int mig_ydoc_load(struct mig_ydoc *d, const char *path, const char *text, size_t
 		}
 		yaml_document_delete(&extra);
 	} else if (parser.problem) {
-		yaml_mark_t m = parser.problem_mark;
-		mig_diags_addf(diags, path, (unsigned)m.line + 1, (unsigned)m.column + 1, "%s",
-			       parser.problem);
+		syntax_error(diags, path, &parser, text, len);
 	}
 	yaml_parser_delete(&parser);
 	return 0;
@@ -374,6 +423,11 @@ static bool plain_ok(const char *s)
 	if (s[n - 1] == ' ' || s[n - 1] == '\t') {
 		return false;
 	}
+	/* line breaks beyond ASCII (NEL, LS, PS) and a byte order mark */
+	if (strstr(s, "\xc2\x85") || strstr(s, "\xe2\x80\xa8") || strstr(s, "\xe2\x80\xa9") ||
+	    strstr(s, "\xef\xbb\xbf")) {
+		return false;
+	}
 	return true;
 }
 
@@ -404,6 +458,24 @@ void mig_yaml_scalar(struct mig_str *out, const char *s)
 			break;
 		case '\r':
 			mig_str_add(out, "\\r");
+			break;
+		case 0xc2:
+			/* NEL is a line break to YAML */
+			if (p[1] == 0x85) {
+				mig_str_add(out, "\\N");
+				p++;
+			} else {
+				mig_str_addch(out, (char)*p);
+			}
+			break;
+		case 0xe2:
+			/* so are LINE SEPARATOR and PARAGRAPH SEPARATOR */
+			if (p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
+				mig_str_add(out, p[2] == 0xa8 ? "\\L" : "\\P");
+				p += 2;
+			} else {
+				mig_str_addch(out, (char)*p);
+			}
 			break;
 		default:
 			if (*p < 0x20 || *p == 0x7f) {

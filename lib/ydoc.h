@@ -9,17 +9,28 @@
 #include "migrate.h"
 
 /* Diagnostics collected while reading files: every problem, not only the
- * first. */
+ * first. They are reported in the order the files were read, and by line and
+ * column within a file, whichever check found them. */
+struct mig_diag_key {
+	size_t file; /* index in files */
+	unsigned line, column;
+	size_t seq; /* order of arrival, for ties */
+};
 struct mig_diags {
 	struct mig_strlist msgs; /* "path:line:column: message" */
 	size_t nerrors;
+	struct mig_strlist files; /* paths in the order they were read */
+	MIG_VEC(struct mig_diag_key) keys; /* one per message */
 };
-#define MIG_DIAGS_INIT { MIG_STRLIST_INIT, 0 }
+#define MIG_DIAGS_INIT { MIG_STRLIST_INIT, 0, MIG_STRLIST_INIT, { NULL, 0, 0 } }
 void mig_diags_addf(struct mig_diags *d, const char *path, unsigned line, unsigned col,
 		    const char *fmt, ...) MIG_PRINTF(5, 6);
 /* When there are errors, set one FILE-class error holding all of them (one
  * per line) and return MIG_ERROR; else 0. */
 int mig_diags_finish(struct mig_diags *d);
+/* Record that path is read now (mig_ydoc_load does it), for the order of
+ * messages. */
+void mig_diags_file(struct mig_diags *d, const char *path);
 void mig_diags_release(struct mig_diags *d);
 
 struct mig_ydoc {

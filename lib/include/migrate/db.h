@@ -58,7 +58,8 @@ const struct mig_dialect_impl *mig_db_dialect(const struct mig_db *db);
  * DB-class error carries the driver's message and the statement. */
 int mig_db_exec(struct mig_db *db, const char *sql);
 int mig_db_execf(struct mig_db *db, const char *fmt, ...) MIG_PRINTF(2, 3);
-/* Run a query and fetch all rows as text. */
+/* Run a query and fetch all rows as text. out is overwritten (it need not be
+ * initialised); release it with mig_rows_release, also after a failure. */
 int mig_db_query(struct mig_db *db, const char *sql, struct mig_rows *out);
 int mig_db_begin(struct mig_db *db);
 int mig_db_commit(struct mig_db *db);
@@ -66,11 +67,17 @@ int mig_db_rollback(struct mig_db *db);
 /* Server version as the server reports it ("15.4", "10.11.6-MariaDB", "3.40.1"). */
 const char *mig_db_server_version(struct mig_db *db);
 /* Take and release the migration lock named name, waiting up to timeout_s
- * seconds (MIG_ELOCKED on timeout). on_wait, when set, is called once if the
- * lock is busy, before waiting. */
+ * seconds (MIG_ELOCKED on timeout; a negative timeout waits for ever). on_wait,
+ * when set, is called once if the lock is busy, before waiting. SQLite has no
+ * session lock: there, lock records the timeout and the next mig_db_begin
+ * (BEGIN IMMEDIATE) waits for the write lock and reports MIG_ELOCKED. */
 int mig_db_lock(struct mig_db *db, const char *name, int timeout_s,
 		void (*on_wait)(void *arg), void *arg);
 int mig_db_unlock(struct mig_db *db, const char *name);
+/* Whether a table (or view) exists, by a catalog query that creates nothing.
+ * schema NULL means where an unqualified name is found (PostgreSQL: the search
+ * path; MySQL: the current database; SQLite: the main database). */
+int mig_db_table_exists(struct mig_db *db, const char *schema, const char *table, bool *out);
 
 /* Quoting, by dialect (no connection needed). */
 void mig_dialect_quote_ident(const struct mig_dialect_impl *impl, struct mig_str *out,

@@ -23,6 +23,12 @@ void mig_model_write_table(struct mig_str *out, const struct mig_schema *s,
  * enums, when any) and one <table>.yaml per table, each written atomically. */
 int mig_model_write_dir(const struct mig_schema *s, const char *dir);
 
+/* True when the model loader accepts t's type: a generic type, an enum
+ * declared in s, or a database type it knows by name (anything else is
+ * reported as an unknown type, most often a typo). For reflection, which must
+ * write types the loader reads back. */
+bool mig_model_type_known(const struct mig_schema *s, const struct mig_type *t);
+
 /* Give names to unnamed indexes and constraints per the naming convention,
  * move column-level shorthands (primary_key, unique, index, references) into
  * the table-level lists. Done by the loader; exposed for schemas built in

@@ -1,0 +1,16 @@
+/* Private interface between the parts of the SQLite dialect. */
+#ifndef MIG_DIALECT_SQLITE_H
+#define MIG_DIALECT_SQLITE_H
+
+#include "dialect.h"
+
+/* Reflect the main database of a SQLite connection (dialects/sqlite-reflect.c):
+ * a fixed number of queries over sqlite_master and the pragma table-valued
+ * functions, whatever the number of tables; what the pragmas do not say
+ * (constraint names, checks, collations, AUTOINCREMENT, generated column and
+ * index expressions, partial index predicates) is read from the CREATE
+ * statements. */
+int sqlite_reflect(struct mig_db *db, const struct mig_reflect_opts *opts,
+		   struct mig_schema **out);
+
+#endif

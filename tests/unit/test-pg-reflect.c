@@ -1,0 +1,752 @@
+/* PostgreSQL reflection against a real server ($MIGRATE_TEST_PG_URL): each
+ * test creates its own database, loads DDL, reflects it and asserts the exact
+ * schema, objects and warnings; the shared real-world schemas make a round
+ * trip through the model writer and loader; the query count does not grow
+ * with the number of tables. */
+#include "helpers.h"
+#include "schema-dump.h"
+
+#include "dialects/postgresql.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* One throwaway database per test. */
+struct pgr_state {
+	char *name;
+	struct mig_db *db;
+};
+
+static const char *server_url(void)
+{
+	const char *url = getenv("MIGRATE_TEST_PG_URL");
+	if (!url || !*url) {
+		print_error("MIGRATE_TEST_PG_URL is not set: run the tests with scripts/test\n");
+		fail();
+	}
+	return url;
+}
+
+/* A connection to database name on the test server. */
+static struct mig_db *connect_to(const char *name)
+{
+	struct mig_url *url;
+	mig_assert_ok(mig_url_parse(&url, server_url()));
+	free(url->database);
+	url->database = xstrdup(name);
+	struct mig_db *db;
+	mig_assert_ok(mig_db_open_url(&db, url));
+	mig_url_free(url);
+	return db;
+}
+
+static void admin_exec(const char *sql)
+{
+	struct mig_db *admin = connect_to("postgres");
+	mig_assert_ok(mig_db_exec(admin, sql));
+	mig_db_close(admin);
+}
+
+static int setup_db(void **state)
+{
+	static unsigned seq;
+	struct pgr_state *st = xcalloc(1, sizeof(*st));
+	st->name = xasprintf("migrate_test_pgr_%ld_%ld_%u", (long)getpid(), (long)time(NULL),
+			     seq++);
+	char *sql = xasprintf("CREATE DATABASE \"%s\"", st->name);
+	admin_exec(sql);
+	free(sql);
+	st->db = connect_to(st->name);
+	*state = st;
+	return 0;
+}
+
+static int teardown_db(void **state)
+{
+	struct pgr_state *st = *state;
+	mig_db_close(st->db);
+	char *sql = xasprintf("DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)", st->name);
+	admin_exec(sql);
+	free(sql);
+	free(st->name);
+	free(st);
+	return 0;
+}
+
+/* Reflect, asserting that it took exactly PG_REFLECT_QUERIES statements. */
+static struct mig_schema *reflect(struct mig_db *db, const struct mig_reflect_opts *opts)
+{
+	struct mig_schema *s = NULL;
+	unsigned long before = db->query_count;
+	mig_assert_ok(mig_db_reflect(db, opts, &s));
+	assert_int_equal(db->query_count - before, PG_REFLECT_QUERIES);
+	return s;
+}
+
+static char *dump(const struct mig_schema *s)
+{
+	struct mig_str out = MIG_STR_INIT;
+	dump_schema(&out, s, false);
+	return mig_str_detach(&out);
+}
+
+static void assert_text(const char *want, const char *got)
+{
+	if (strcmp(want, got) != 0) {
+		/* print_error() truncates long texts */
+		fprintf(stderr, "--- expected:\n%s--- actual:\n%s---\n", want, got);
+		fail();
+	}
+}
+
+static void assert_dump(const struct mig_schema *s, const char *want)
+{
+	char *got = dump(s);
+	assert_text(want, got);
+	free(got);
+}
+
+/* Write s as model YAML, load what was written and write again: the two
+ * texts are the same, and so are the two schemas (less the objects and
+ * warnings, which model files do not carry). */
+static void assert_round_trip(const struct mig_schema *s, const char *path)
+{
+	struct mig_str first = MIG_STR_INIT, second = MIG_STR_INIT;
+	mig_model_write(&first, s);
+	struct mig_schema *back = NULL;
+	mig_assert_ok(mig_model_load_string(path, first.buf, &back));
+	mig_model_write(&second, back);
+	assert_text(first.buf, second.buf);
+
+	struct mig_schema *bare = mig_schema_copy(s);
+	mig_vec_free(&bare->objects);
+	mig_strlist_release(&bare->warnings);
+	char *a = dump(bare), *b = dump(back);
+	assert_text(a, b);
+	free(a);
+	free(b);
+	mig_schema_free(bare);
+	mig_schema_free(back);
+	mig_str_release(&first);
+	mig_str_release(&second);
+}
+
+/* ---- every kind of thing the model holds, and what it does not ---- */
+
+static const char features_sql[] =
+	"CREATE EXTENSION citext;\n"
+	"CREATE TYPE order_status AS ENUM ('pending', 'paid', 'shipped');\n"
+	"CREATE DOMAIN year AS integer CHECK (VALUE >= 1901);\n"
+	"CREATE DOMAIN email_address AS varchar(320) CHECK (VALUE LIKE '%@%');\n"
+	"CREATE TABLE kinds (\n"
+	"  id serial PRIMARY KEY,\n"
+	"  v varchar(255) NOT NULL, i integer, b bigint, s smallint,\n"
+	"  ts timestamp, tstz timestamptz, ts3 timestamp(3), tz6 timestamptz(6),\n"
+	"  n numeric(10,2), nn numeric, bo boolean DEFAULT true, f double precision, r real,\n"
+	"  by bytea, j json, u uuid, t text COLLATE \"C\", d date, ti time, iv interval,\n"
+	"  c char(3), jb jsonb, tv tsvector, arr integer[], y year, ci citext,\n"
+	"  em email_address,\n"
+	"  st order_status DEFAULT 'pending' NOT NULL, created timestamptz DEFAULT now(),\n"
+	"  zero integer DEFAULT 0,\n"
+	"  total numeric GENERATED ALWAYS AS (n * 2) STORED\n"
+	");\n"
+	"COMMENT ON TABLE kinds IS 'All the kinds';\n"
+	"COMMENT ON COLUMN kinds.v IS 'a varchar';\n"
+	"CREATE TABLE ident (\n"
+	"  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
+	"  other integer GENERATED BY DEFAULT AS IDENTITY (START WITH 100 INCREMENT BY 5),\n"
+	"  counter bigserial\n"
+	");\n"
+	"CREATE TABLE plain_pk (id integer PRIMARY KEY, label text);\n"
+	"CREATE SEQUENCE shared_seq;\n"
+	"CREATE TABLE seq_default (id integer DEFAULT nextval('shared_seq') PRIMARY KEY);\n"
+	"CREATE TABLE parent (a integer, b integer, name text,\n"
+	"  CONSTRAINT parent_pk PRIMARY KEY (a, b), CONSTRAINT parent_name_key UNIQUE (name));\n"
+	"CREATE TABLE child (id integer PRIMARY KEY, pa integer, pb integer, email text,\n"
+	"  CONSTRAINT child_parent_fk FOREIGN KEY (pa, pb) REFERENCES parent (a, b)\n"
+	"    ON DELETE CASCADE ON UPDATE SET NULL DEFERRABLE INITIALLY DEFERRED,\n"
+	"  CONSTRAINT email_has_at CHECK (email LIKE '%@%'),\n"
+	"  CONSTRAINT child_pa_key UNIQUE (pa) DEFERRABLE);\n"
+	"CREATE UNIQUE INDEX ix_child_lower_email ON child (lower(email))\n"
+	"  WHERE email IS NOT NULL;\n"
+	"CREATE INDEX ix_child_pa_desc ON child (pa DESC, pb);\n"
+	"CREATE INDEX ix_child_email_hash ON child USING hash (email);\n"
+	"CREATE INDEX ix_child_mixed ON child (pb, lower(email));\n"
+	"CREATE INDEX ix_child_include ON child (pb) INCLUDE (email);\n"
+	"CREATE INDEX ix_child_nulls ON child (pa NULLS FIRST);\n"
+	"CREATE TABLE events (id integer, at timestamptz NOT NULL, PRIMARY KEY (id, at))\n"
+	"  PARTITION BY RANGE (at);\n"
+	"CREATE INDEX ix_events_at ON events (at);\n"
+	"CREATE TABLE events_2024 PARTITION OF events\n"
+	"  FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n"
+	"CREATE TABLE events_2025 PARTITION OF events\n"
+	"  FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\n"
+	"CREATE TABLE base (id integer PRIMARY KEY);\n"
+	"CREATE TABLE derived (extra text) INHERITS (base);\n"
+	"CREATE TABLE bookings (id integer PRIMARY KEY, during tsrange,\n"
+	"  CONSTRAINT bookings_no_overlap EXCLUDE USING gist (during WITH &&));\n"
+	"CREATE RULE bookings_keep AS ON DELETE TO bookings DO INSTEAD NOTHING;\n"
+	"CREATE VIEW v_child AS SELECT * FROM child;\n"
+	"CREATE MATERIALIZED VIEW mv_child AS SELECT * FROM child;\n"
+	"CREATE SEQUENCE free_seq;\n"
+	"CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS\n"
+	"  $$BEGIN RETURN NEW; END$$;\n"
+	"CREATE TRIGGER child_touch BEFORE UPDATE ON child FOR EACH ROW EXECUTE FUNCTION touch();\n"
+	"CREATE TRIGGER events_touch BEFORE UPDATE ON events FOR EACH ROW\n"
+	"  EXECUTE FUNCTION touch();\n"
+	"CREATE PROCEDURE noop() LANGUAGE sql AS $$SELECT 1$$;\n"
+	"CREATE TYPE pair AS (x integer, y integer);\n"
+	"CREATE SCHEMA billing;\n"
+	"CREATE TYPE billing.state AS ENUM ('open', 'closed');\n"
+	"CREATE TABLE billing.invoices (id integer PRIMARY KEY,\n"
+	"  child_id integer REFERENCES child (id), state billing.state);\n"
+	"CREATE TABLE billing.lines (id integer PRIMARY KEY,\n"
+	"  invoice_id integer REFERENCES billing.invoices (id));\n"
+	"CREATE VIEW billing.open_invoices AS SELECT * FROM billing.invoices;\n"
+	"CREATE TABLE migrate_version (version_num varchar(32) PRIMARY KEY);\n"
+	"CREATE TABLE migrate_history (revision varchar(32));\n";
+
+static const char features_tables[] =
+	"enum order_status (pending, paid, shipped)\n"
+	"table base\n"
+	"  column id: INTEGER not-null pk autoincrement=false\n"
+	"  primary key base_pkey (id)\n"
+	"table bookings\n"
+	"  column id: INTEGER not-null pk autoincrement=false\n"
+	"  column during: OTHER raw=\"tsrange\" null\n"
+	"  primary key bookings_pkey (id)\n"
+	"table child\n"
+	"  column id: INTEGER not-null pk autoincrement=false\n"
+	"  column pa: INTEGER null\n"
+	"  column pb: INTEGER null\n"
+	"  column email: TEXT null\n"
+	"  primary key child_pkey (id)\n"
+	"  index ix_child_email_hash (email) using hash\n"
+	"  index ix_child_include (pb)\n"
+	"  unique index ix_child_lower_email ([lower(email)]) where [email IS NOT NULL]\n"
+	"  index ix_child_mixed (pb, [lower(email)])\n"
+	"  index ix_child_nulls (pa)\n"
+	"  index ix_child_pa_desc (pa desc, pb)\n"
+	"  unique child_pa_key (pa) deferrable\n"
+	"  foreign key child_parent_fk (pa, pb) -> parent (a, b) on delete cascade on update set "
+	"null deferrable initially deferred\n"
+	"  check email_has_at [email ~~ '%@%'::text]\n"
+	"table derived\n"
+	"  column id: INTEGER not-null\n"
+	"  column extra: TEXT null\n"
+	"table events\n"
+	"  column id: INTEGER not-null pk\n"
+	"  column at: TIMESTAMPTZ not-null pk\n"
+	"  primary key events_pkey (id, at)\n"
+	"  index ix_events_at (at)\n"
+	"table ident\n"
+	"  column id: BIGINT not-null pk identity(always start=0 increment=0)\n"
+	"  column other: INTEGER not-null identity(by default start=100 increment=5)\n"
+	"  column counter: BIGINT not-null autoincrement=true\n"
+	"  primary key ident_pkey (id)\n"
+	"table kinds comment=[All the kinds]\n"
+	"  column id: INTEGER not-null pk\n"
+	"  column v: VARCHAR len=255 not-null comment=[a varchar]\n"
+	"  column i: INTEGER null\n"
+	"  column b: BIGINT null\n"
+	"  column s: SMALLINT null\n"
+	"  column ts: TIMESTAMP null\n"
+	"  column tstz: TIMESTAMPTZ null\n"
+	"  column ts3: TIMESTAMP prec=3 null\n"
+	"  column tz6: TIMESTAMPTZ prec=6 null\n"
+	"  column n: NUMERIC prec=10 scale=2 null\n"
+	"  column nn: NUMERIC null\n"
+	"  column bo: BOOLEAN null default=[true]\n"
+	"  column f: FLOAT null\n"
+	"  column r: REAL null\n"
+	"  column by: BINARY null\n"
+	"  column j: JSON null\n"
+	"  column u: UUID null\n"
+	"  column t: TEXT null collate=C\n"
+	"  column d: DATE null\n"
+	"  column ti: TIME null\n"
+	"  column iv: INTERVAL null\n"
+	"  column c: CHAR len=3 null\n"
+	"  column jb: OTHER raw=\"jsonb\" null\n"
+	"  column tv: OTHER raw=\"tsvector\" null\n"
+	"  column arr: OTHER raw=\"integer[]\" null\n"
+	"  column y: OTHER raw=\"year\" null\n"
+	"  column ci: OTHER raw=\"citext\" null\n"
+	"  column em: VARCHAR len=320 null\n"
+	"  column st: ENUM raw=\"order_status\" enum=order_status not-null "
+	"default=['pending'::order_status]\n"
+	"  column created: TIMESTAMPTZ null default=[now()]\n"
+	"  column zero: INTEGER null default=[0]\n"
+	"  column total: NUMERIC null computed=[n * 2::numeric] stored\n"
+	"  primary key kinds_pkey (id)\n"
+	"table parent\n"
+	"  column a: INTEGER not-null pk\n"
+	"  column b: INTEGER not-null pk\n"
+	"  column name: TEXT null\n"
+	"  primary key parent_pk (a, b)\n"
+	"  unique parent_name_key (name)\n"
+	"table plain_pk\n"
+	"  column id: INTEGER not-null pk autoincrement=false\n"
+	"  column label: TEXT null\n"
+	"  primary key plain_pk_pkey (id)\n"
+	"table seq_default\n"
+	"  column id: INTEGER not-null pk default=[nextval('shared_seq'::regclass)] "
+	"autoincrement=false\n"
+	"  primary key seq_default_pkey (id)\n";
+
+static const char features_objects[] =
+	"object view public.v_child\n"
+	"object materialized view public.mv_child\n"
+	"object sequence public.free_seq\n"
+	"object sequence public.shared_seq\n"
+	"object trigger public.child_touch (public.child)\n"
+	"object trigger public.events_touch (public.events)\n"
+	"object function public.touch\n"
+	"object procedure public.noop\n"
+	"object domain public.email_address\n"
+	"object domain public.year\n"
+	"object type public.pair (composite)\n"
+	"object partition public.events_2024 (public.events)\n"
+	"object partition public.events_2025 (public.events)\n"
+	"object inherited table public.derived (public.base)\n"
+	"object extension public.citext\n"
+	"object object public.bookings_keep (rule on public.bookings)\n"
+	"object object public.bookings_no_overlap (exclusion constraint on public.bookings)\n"
+	"warning: table 'public.events' is partitioned (PARTITION BY RANGE (at)); the "
+	"partitioning is not represented in the model\n"
+	"warning: column 'em' of table 'public.kinds' has the domain type 'email_address': "
+	"reflected as its base type character varying(320) (domains are not represented in the "
+	"model)\n"
+	"warning: index 'ix_child_include' on table 'public.child' uses INCLUDE columns that the "
+	"model does not represent (reflected without them)\n"
+	"warning: index 'ix_child_nulls' on table 'public.child' uses NULLS FIRST/LAST ordering "
+	"that the model does not represent (reflected without them)\n"
+	"warning: view 'public.v_child' is not represented in the model (ignored by migrate)\n"
+	"warning: materialized view 'public.mv_child' is not represented in the model (ignored "
+	"by migrate)\n"
+	"warning: sequence 'public.free_seq' is not represented in the model (ignored by "
+	"migrate)\n"
+	"warning: sequence 'public.shared_seq' is not represented in the model (ignored by "
+	"migrate)\n"
+	"warning: trigger 'child_touch' on table 'public.child' is not represented in the model "
+	"(ignored by migrate)\n"
+	"warning: trigger 'events_touch' on table 'public.events' is not represented in the model "
+	"(ignored by migrate)\n"
+	"warning: function 'public.touch' is not represented in the model (ignored by migrate)\n"
+	"warning: procedure 'public.noop' is not represented in the model (ignored by migrate)\n"
+	"warning: domain 'public.email_address' is not represented in the model (ignored by "
+	"migrate)\n"
+	"warning: domain 'public.year' is not represented in the model (ignored by migrate)\n"
+	"warning: composite type 'public.pair' is not represented in the model (ignored by "
+	"migrate)\n"
+	"warning: partition 'public.events_2024' of table 'public.events' is not represented in "
+	"the model (ignored by migrate)\n"
+	"warning: partition 'public.events_2025' of table 'public.events' is not represented in "
+	"the model (ignored by migrate)\n"
+	"warning: table 'public.derived' inherits from 'public.base': the inheritance is not "
+	"represented in the model (reflected as a plain table)\n"
+	"warning: extension 'citext' is not represented in the model (ignored by migrate)\n"
+	"warning: rule 'bookings_keep' on table 'public.bookings' is not represented in the "
+	"model (ignored by migrate)\n"
+	"warning: exclusion constraint 'bookings_no_overlap' on table 'public.bookings' is not "
+	"represented in the model (ignored by migrate)\n";
+
+static void test_pg_reflect_features(void **state)
+{
+	struct pgr_state *st = *state;
+	mig_assert_ok(mig_db_exec(st->db, features_sql));
+	struct mig_schema *s = reflect(st->db, NULL);
+	char *want = xasprintf("%s%s", features_tables, features_objects);
+	assert_dump(s, want);
+	free(want);
+	assert_round_trip(s, "features.yaml");
+	/* the object kinds and details, not only their names */
+	const struct mig_object *o = &s->objects.v[0];
+	assert_int_equal(o->kind, MIG_OBJ_VIEW);
+	assert_string_equal(o->schema, "public");
+	assert_null(o->detail);
+	mig_schema_free(s);
+}
+
+/* include_schemas: every non-system schema, qualified outside the default. */
+static void test_pg_reflect_include_schemas(void **state)
+{
+	struct pgr_state *st = *state;
+	mig_assert_ok(mig_db_exec(st->db, features_sql));
+	struct mig_reflect_opts opts = { 0 };
+	opts.include_schemas = true;
+	struct mig_schema *s = reflect(st->db, &opts);
+	struct mig_str want = MIG_STR_INIT;
+	/* the same as the default schema alone, plus billing, in the order of the
+	 * names as written ("base" < "billing.invoices" < "bookings") */
+	const char *split = strstr(features_tables, "table bookings\n");
+	assert_non_null(split);
+	mig_str_add(&want, "enum billing.state (open, closed)\n");
+	mig_str_addn(&want, features_tables, (size_t)(split - features_tables));
+	mig_str_add(&want, "table billing.invoices\n"
+			   "  column id: INTEGER not-null pk autoincrement=false\n"
+			   "  column child_id: INTEGER null\n"
+			   "  column state: ENUM raw=\"billing.state\" enum=billing.state null\n"
+			   "  primary key invoices_pkey (id)\n"
+			   "  foreign key invoices_child_id_fkey (child_id) -> child (id)\n"
+			   "table billing.lines\n"
+			   "  column id: INTEGER not-null pk autoincrement=false\n"
+			   "  column invoice_id: INTEGER null\n"
+			   "  primary key lines_pkey (id)\n"
+			   "  foreign key lines_invoice_id_fkey (invoice_id) -> billing.invoices "
+			   "(id)\n");
+	mig_str_add(&want, split);
+	char *got = dump(s);
+	/* the tables part: everything before the first object line */
+	char *objects = strstr(got, "object ");
+	assert_non_null(objects);
+	*objects = '\0';
+	assert_text(want.buf, got);
+	*objects = 'o';
+	assert_non_null(strstr(objects, "object view billing.open_invoices\n"));
+	assert_non_null(strstr(objects, "warning: view 'billing.open_invoices' is not represented "
+					"in the model (ignored by migrate)\n"));
+	free(got);
+	mig_str_release(&want);
+	assert_round_trip(s, "include-schemas.yaml");
+	mig_schema_free(s);
+
+	/* and without it, nothing of billing */
+	s = reflect(st->db, NULL);
+	assert_null(mig_schema_find_table(s, "billing", "invoices"));
+	assert_null(mig_schema_find_enum(s, "billing", "state"));
+	for (size_t i = 0; i < s->objects.n; i++) {
+		assert_string_not_equal(s->objects.v[i].schema ? s->objects.v[i].schema : "",
+					"billing");
+	}
+	mig_schema_free(s);
+}
+
+/* exclude_tables globs and the version table are left out, with what hangs
+ * off them (triggers, partitions). */
+static void test_pg_reflect_exclude(void **state)
+{
+	struct pgr_state *st = *state;
+	mig_assert_ok(mig_db_exec(st->db, features_sql));
+	mig_assert_ok(mig_db_exec(st->db, "CREATE TABLE my_versions (v varchar(32));"));
+	struct mig_strlist globs = MIG_STRLIST_INIT;
+	mig_strlist_push(&globs, "k*");
+	mig_strlist_push(&globs, "public.events");
+	mig_strlist_push(&globs, "*_child");
+	struct mig_reflect_opts opts = { 0 };
+	opts.exclude_tables = &globs;
+	opts.version_table = "my_versions";
+	struct mig_schema *s = reflect(st->db, &opts);
+	struct mig_str names = MIG_STR_INIT;
+	for (size_t i = 0; i < s->tables.n; i++) {
+		mig_str_addf(&names, "%s ", s->tables.v[i].name);
+	}
+	/* migrate_version is an ordinary table once another name is configured */
+	assert_text("base bookings child derived ident migrate_version parent plain_pk "
+		    "seq_default ",
+		    names.buf);
+	mig_str_reset(&names);
+	for (size_t i = 0; i < s->objects.n; i++) {
+		mig_str_addf(&names, "%s ", s->objects.v[i].name);
+	}
+	assert_text("free_seq shared_seq child_touch touch noop email_address year pair derived citext "
+		    "bookings_keep bookings_no_overlap ",
+		    names.buf);
+	mig_str_release(&names);
+	mig_strlist_release(&globs);
+	mig_schema_free(s);
+}
+
+/* ---- query count: the same for 1,000 and 5,000 tables ---- */
+
+/* count tables t<first>…t<first+count-1>, each with a foreign key to the one
+ * before it and an index, a few hundred per statement */
+static void create_tables(struct mig_db *db, int first, int count)
+{
+	struct mig_str sql = MIG_STR_INIT;
+	for (int i = first; i < first + count; i++) {
+		mig_str_addf(&sql, "CREATE TABLE t%05d (id integer PRIMARY KEY, prev_id integer", i);
+		if (i > 0) {
+			mig_str_addf(&sql, " REFERENCES t%05d (id)", i - 1);
+		}
+		mig_str_addf(&sql,
+			     ", name varchar(50) NOT NULL, amount numeric(10,2) DEFAULT 0,"
+			     " created_at timestamptz DEFAULT now(), note text);"
+			     "CREATE INDEX ix_t%05d_name ON t%05d (name);\n",
+			     i, i);
+		if ((i - first + 1) % 250 == 0 || i == first + count - 1) {
+			mig_assert_ok(mig_db_exec(db, sql.buf));
+			mig_str_reset(&sql);
+		}
+	}
+	mig_str_release(&sql);
+}
+
+static void test_pg_reflect_query_count(void **state)
+{
+	struct pgr_state *st = *state;
+	create_tables(st->db, 0, 1000);
+	unsigned long before = st->db->query_count;
+	struct mig_schema *s = reflect(st->db, NULL);
+	unsigned long q1000 = st->db->query_count - before;
+	assert_int_equal(s->tables.n, 1000);
+	assert_int_equal(s->tables.v[999].fks.n, 1);
+	assert_int_equal(s->tables.v[999].indexes.n, 1);
+	mig_schema_free(s);
+
+	create_tables(st->db, 1000, 4000);
+	before = st->db->query_count;
+	s = reflect(st->db, NULL);
+	unsigned long q5000 = st->db->query_count - before;
+	assert_int_equal(s->tables.n, 5000);
+	assert_string_equal(s->tables.v[4999].name, "t04999");
+	assert_int_equal(s->tables.v[4999].columns.n, 6);
+	mig_schema_free(s);
+
+	assert_int_equal(q1000, q5000);
+	assert_int_equal(q5000, PG_REFLECT_QUERIES);
+}
+
+/* ---- the shared real-world schemas: round trip and warnings ---- */
+
+static char *read_shared(const char *file)
+{
+	const char *root = getenv("MIGRATE_SOURCE_ROOT");
+	assert_non_null(root);
+	char *path = xasprintf("%s/../shared/schemas/postgresql/%s", root, file);
+	char *text;
+	size_t len;
+	mig_assert_ok(mig_file_read(path, &text, &len));
+	free(path);
+	return text;
+}
+
+/* Load a shared schema file on its own connection (the files change session
+ * settings such as search_path), reflect it and make the round trip. Returns
+ * the reflection. */
+static struct mig_schema *round_trip(struct pgr_state *st, const char *file)
+{
+	char *sql = read_shared(file);
+	struct mig_db *loader = connect_to(st->name);
+	mig_assert_ok(mig_db_exec(loader, sql));
+	mig_db_close(loader);
+	free(sql);
+	struct mig_schema *s = reflect(st->db, NULL);
+	assert_true(s->tables.n > 0);
+	assert_round_trip(s, file);
+	return s;
+}
+
+static char *warnings_of(const struct mig_schema *s)
+{
+	struct mig_str out = MIG_STR_INIT;
+	for (size_t i = 0; i < s->warnings.n; i++) {
+		mig_str_addf(&out, "%s\n", s->warnings.v[i]);
+	}
+	return mig_str_detach(&out);
+}
+
+#define IGNORED " is not represented in the model (ignored by migrate)\n"
+
+static void test_pg_reflect_chinook(void **state)
+{
+	struct mig_schema *s = round_trip(*state, "chinook.sql");
+	assert_int_equal(s->tables.n, 11);
+	assert_int_equal(s->warnings.n, 0);
+	const struct mig_table *t = mig_schema_find_table(s, NULL, "track");
+	assert_non_null(t);
+	assert_int_equal(t->fks.n, 3);
+	assert_int_equal(t->columns.v[0].autoincrement, MIG_FALSE);
+	mig_schema_free(s);
+}
+
+static void test_pg_reflect_chinook_identity(void **state)
+{
+	struct mig_schema *s = round_trip(*state, "chinook-identity.sql");
+	assert_int_equal(s->tables.n, 11);
+	assert_int_equal(s->warnings.n, 0);
+	const struct mig_table *t = mig_schema_find_table(s, NULL, "album");
+	assert_non_null(t);
+	assert_true(t->columns.v[0].identity);
+	assert_int_equal(t->columns.v[0].autoincrement, MIG_UNSET);
+	mig_schema_free(s);
+}
+
+/* Every view, materialized view, unowned sequence, trigger, routine, domain
+ * and partition of pagila, and the partitioning of payment. */
+static const char pagila_warnings[] =
+	"table 'public.payment' is partitioned (PARTITION BY RANGE "
+	"(payment_date)); the partitioning is not represented in the model\n"
+	"view 'public.actor_info'" IGNORED
+	"view 'public.customer_list'" IGNORED
+	"view 'public.film_list'" IGNORED
+	"view 'public.nicer_but_slower_film_list'" IGNORED
+	"view 'public.sales_by_film_category'" IGNORED
+	"view 'public.sales_by_store'" IGNORED
+	"view 'public.staff_list'" IGNORED
+	"materialized view 'public.rental_by_category'" IGNORED
+	"sequence 'public.actor_actor_id_seq'" IGNORED
+	"sequence 'public.address_address_id_seq'" IGNORED
+	"sequence 'public.category_category_id_seq'" IGNORED
+	"sequence 'public.city_city_id_seq'" IGNORED
+	"sequence 'public.country_country_id_seq'" IGNORED
+	"sequence 'public.customer_customer_id_seq'" IGNORED
+	"sequence 'public.film_film_id_seq'" IGNORED
+	"sequence 'public.inventory_inventory_id_seq'" IGNORED
+	"sequence 'public.language_language_id_seq'" IGNORED
+	"sequence 'public.payment_payment_id_seq'" IGNORED
+	"sequence 'public.rental_rental_id_seq'" IGNORED
+	"sequence 'public.staff_staff_id_seq'" IGNORED
+	"sequence 'public.store_store_id_seq'" IGNORED
+	"trigger 'film_fulltext_trigger' on table 'public.film'" IGNORED
+	"trigger 'last_updated' on table 'public.actor'" IGNORED
+	"trigger 'last_updated' on table 'public.address'" IGNORED
+	"trigger 'last_updated' on table 'public.category'" IGNORED
+	"trigger 'last_updated' on table 'public.city'" IGNORED
+	"trigger 'last_updated' on table 'public.country'" IGNORED
+	"trigger 'last_updated' on table 'public.customer'" IGNORED
+	"trigger 'last_updated' on table 'public.film'" IGNORED
+	"trigger 'last_updated' on table 'public.film_actor'" IGNORED
+	"trigger 'last_updated' on table 'public.film_category'" IGNORED
+	"trigger 'last_updated' on table 'public.inventory'" IGNORED
+	"trigger 'last_updated' on table 'public.language'" IGNORED
+	"trigger 'last_updated' on table 'public.rental'" IGNORED
+	"trigger 'last_updated' on table 'public.staff'" IGNORED
+	"trigger 'last_updated' on table 'public.store'" IGNORED
+	"function 'public._group_concat'" IGNORED
+	"function 'public.film_in_stock'" IGNORED
+	"function 'public.film_not_in_stock'" IGNORED
+	"function 'public.get_customer_balance'" IGNORED
+	"aggregate 'public.group_concat'" IGNORED
+	"function 'public.inventory_held_by_customer'" IGNORED
+	"function 'public.inventory_in_stock'" IGNORED
+	"function 'public.last_day'" IGNORED
+	"function 'public.last_updated'" IGNORED
+	"function 'public.rewards_report'" IGNORED
+	"domain 'public.bıgınt'" IGNORED
+	"domain 'public.year'" IGNORED
+	"partition 'public.payment_p2022_01' of table 'public.payment'" IGNORED
+	"partition 'public.payment_p2022_02' of table 'public.payment'" IGNORED
+	"partition 'public.payment_p2022_03' of table 'public.payment'" IGNORED
+	"partition 'public.payment_p2022_04' of table 'public.payment'" IGNORED
+	"partition 'public.payment_p2022_05' of table 'public.payment'" IGNORED
+	"partition 'public.payment_p2022_06' of table 'public.payment'" IGNORED
+	"partition 'public.payment_p2022_07' of table 'public.payment'" IGNORED;
+
+static void test_pg_reflect_pagila(void **state)
+{
+	struct mig_schema *s = round_trip(*state, "pagila.sql");
+	assert_int_equal(s->tables.n, 15);
+	assert_null(mig_schema_find_table(s, NULL, "payment_p2022_01"));
+	const struct mig_table *film = mig_schema_find_table(s, NULL, "film");
+	assert_non_null(film);
+	assert_string_equal(mig_table_find_column(film, "rating")->type.enum_name, "mpaa_rating");
+	assert_string_equal(mig_table_find_column(film, "special_features")->type.raw, "text[]");
+	char *got = warnings_of(s);
+	assert_text(pagila_warnings, got);
+	free(got);
+	mig_schema_free(s);
+}
+
+/* sakila: the same kinds of objects, table inheritance instead of
+ * partitioning, and the rules that route rows to the children. */
+static const char sakila_warnings[] =
+	"view 'public.actor_info'" IGNORED
+	"view 'public.customer_list'" IGNORED
+	"view 'public.film_list'" IGNORED
+	"view 'public.nicer_but_slower_film_list'" IGNORED
+	"view 'public.sales_by_film_category'" IGNORED
+	"view 'public.sales_by_store'" IGNORED
+	"view 'public.staff_list'" IGNORED
+	"sequence 'public.actor_actor_id_seq'" IGNORED
+	"sequence 'public.address_address_id_seq'" IGNORED
+	"sequence 'public.category_category_id_seq'" IGNORED
+	"sequence 'public.city_city_id_seq'" IGNORED
+	"sequence 'public.country_country_id_seq'" IGNORED
+	"sequence 'public.customer_customer_id_seq'" IGNORED
+	"sequence 'public.film_film_id_seq'" IGNORED
+	"sequence 'public.inventory_inventory_id_seq'" IGNORED
+	"sequence 'public.language_language_id_seq'" IGNORED
+	"sequence 'public.payment_payment_id_seq'" IGNORED
+	"sequence 'public.rental_rental_id_seq'" IGNORED
+	"sequence 'public.staff_staff_id_seq'" IGNORED
+	"sequence 'public.store_store_id_seq'" IGNORED
+	"trigger 'film_fulltext_trigger' on table 'public.film'" IGNORED
+	"trigger 'last_updated' on table 'public.actor'" IGNORED
+	"trigger 'last_updated' on table 'public.address'" IGNORED
+	"trigger 'last_updated' on table 'public.category'" IGNORED
+	"trigger 'last_updated' on table 'public.city'" IGNORED
+	"trigger 'last_updated' on table 'public.country'" IGNORED
+	"trigger 'last_updated' on table 'public.customer'" IGNORED
+	"trigger 'last_updated' on table 'public.film'" IGNORED
+	"trigger 'last_updated' on table 'public.film_actor'" IGNORED
+	"trigger 'last_updated' on table 'public.film_category'" IGNORED
+	"trigger 'last_updated' on table 'public.inventory'" IGNORED
+	"trigger 'last_updated' on table 'public.language'" IGNORED
+	"trigger 'last_updated' on table 'public.rental'" IGNORED
+	"trigger 'last_updated' on table 'public.staff'" IGNORED
+	"trigger 'last_updated' on table 'public.store'" IGNORED
+	"function 'public._group_concat'" IGNORED
+	"function 'public.film_in_stock'" IGNORED
+	"function 'public.film_not_in_stock'" IGNORED
+	"function 'public.get_customer_balance'" IGNORED
+	"aggregate 'public.group_concat'" IGNORED
+	"function 'public.inventory_held_by_customer'" IGNORED
+	"function 'public.inventory_in_stock'" IGNORED
+	"function 'public.last_day'" IGNORED
+	"function 'public.last_updated'" IGNORED
+	"function 'public.rewards_report'" IGNORED
+	"domain 'public.year'" IGNORED
+	"table 'public.payment_p2007_01' inherits from 'public.payment': the "
+	"inheritance is not represented in the model (reflected as a plain table)\n"
+	"table 'public.payment_p2007_02' inherits from 'public.payment': the "
+	"inheritance is not represented in the model (reflected as a plain table)\n"
+	"table 'public.payment_p2007_03' inherits from 'public.payment': the "
+	"inheritance is not represented in the model (reflected as a plain table)\n"
+	"table 'public.payment_p2007_04' inherits from 'public.payment': the "
+	"inheritance is not represented in the model (reflected as a plain table)\n"
+	"table 'public.payment_p2007_05' inherits from 'public.payment': the "
+	"inheritance is not represented in the model (reflected as a plain table)\n"
+	"table 'public.payment_p2007_06' inherits from 'public.payment': the "
+	"inheritance is not represented in the model (reflected as a plain table)\n"
+	"rule 'payment_insert_p2007_01' on table 'public.payment'" IGNORED
+	"rule 'payment_insert_p2007_02' on table 'public.payment'" IGNORED
+	"rule 'payment_insert_p2007_03' on table 'public.payment'" IGNORED
+	"rule 'payment_insert_p2007_04' on table 'public.payment'" IGNORED
+	"rule 'payment_insert_p2007_05' on table 'public.payment'" IGNORED
+	"rule 'payment_insert_p2007_06' on table 'public.payment'" IGNORED;
+
+static void test_pg_reflect_sakila(void **state)
+{
+	struct mig_schema *s = round_trip(*state, "sakila-jooq.sql");
+	assert_int_equal(s->tables.n, 21);
+	/* an inheritance child is a table of its own, with its own check */
+	const struct mig_table *t = mig_schema_find_table(s, NULL, "payment_p2007_01");
+	assert_non_null(t);
+	assert_int_equal(t->checks.n, 1);
+	assert_string_equal(t->checks.v[0].name, "payment_p2007_01_payment_date_check");
+	char *got = warnings_of(s);
+	assert_text(sakila_warnings, got);
+	free(got);
+	mig_schema_free(s);
+}
+
+#define PG_TEST(name) cmocka_unit_test_setup_teardown(name, setup_db, teardown_db)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		PG_TEST(test_pg_reflect_features),
+		PG_TEST(test_pg_reflect_include_schemas),
+		PG_TEST(test_pg_reflect_exclude),
+		PG_TEST(test_pg_reflect_query_count),
+		PG_TEST(test_pg_reflect_chinook),
+		PG_TEST(test_pg_reflect_chinook_identity),
+		PG_TEST(test_pg_reflect_pagila),
+		PG_TEST(test_pg_reflect_sakila),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
