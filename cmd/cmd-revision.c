@@ -60,7 +60,7 @@ int mig_cmd_write_revision(struct mig_ctx *ctx, const struct mig_revgraph *g,
 	}
 	abs = absolute(path);
 	if (mig_verbosity > 0) {
-		printf("Generating %s ...  done\n", abs);
+		printf("Generating %s ... done\n", abs);
 	}
 	for (size_t i = 0; i < ctx->cfg.hooks.n; i++) {
 		const struct mig_hook *h = &ctx->cfg.hooks.v[i];

@@ -45,6 +45,13 @@ struct mig_dialect_impl {
 	 * dialects that must rebuild tables. NULL until implemented. */
 	int (*render_op)(const struct mig_render_ctx *ctx, const struct mig_op *op,
 			 struct mig_strlist *out);
+
+	/* Optional (NULL: nothing to check). Called by the runner after each
+	 * revision's ops, inside the transaction: a check the database does not
+	 * make by itself while the ops run. SQLite runs PRAGMA foreign_key_check
+	 * (foreign keys are off during its transactions, for table rebuilds) and
+	 * fails listing the violations (table, rowid, parent). */
+	int (*verify)(struct mig_db *db);
 };
 
 /* What a renderer knows besides the op. */

@@ -370,7 +370,7 @@ static bool has_any_key(struct pctx *c, const yaml_node_t *map, const char *cons
 	return false;
 }
 
-/* keys = a + b (+ c), NULL-terminated, in a heap array. */
+/* keys = a + b (+ c) without repeats, NULL-terminated, in a heap array. */
 static const char **join_keys(const char *const *a, const char *const *b, const char *const *c)
 {
 	size_t n = 0;
@@ -384,7 +384,13 @@ static const char **join_keys(const char *const *a, const char *const *b, const 
 	n = 0;
 	for (size_t p = 0; p < 3; p++) {
 		for (size_t i = 0; parts[p] && parts[p][i]; i++) {
-			r[n++] = parts[p][i];
+			bool seen = false;
+			for (size_t j = 0; j < n && !seen; j++) {
+				seen = strcmp(r[j], parts[p][i]) == 0;
+			}
+			if (!seen) {
+				r[n++] = parts[p][i];
+			}
 		}
 	}
 	r[n] = NULL;

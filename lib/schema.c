@@ -177,6 +177,7 @@ struct mig_schema *mig_schema_copy(const struct mig_schema *s)
 		o.schema = ADUP(d, o.schema);
 		o.name = ADUP(d, o.name);
 		o.detail = ADUP(d, o.detail);
+		o.sql = ADUP(d, o.sql);
 		mig_vec_push(&d->objects, o);
 	}
 	d->naming.ix = ADUP(d, s->naming.ix);

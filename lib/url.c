@@ -476,8 +476,8 @@ int mig_url_parse(struct mig_url **out, const char *text)
 	} else {
 		if (memchr(path, '@', path_len)) {
 			fail(&p, NULL, 0,
-			     "unexpected '@' after the host (in a password, write '/' as %%2F "
-			     "and '@' as %%40)");
+			     "unexpected '@' after the host (percent-encode '/' in a password "
+			     "as %%2F, '@' in a database name as %%40)");
 			goto done;
 		}
 		if (parse_authority(&p, url, rest, auth_len) < 0) {

@@ -342,6 +342,19 @@ static void test_ops_round_trip_every_kind(void **state)
 			  "- drop_table_comment: {table: t}\n"
 			  "- drop_enum: {name: e, values: [a, b]}\n"
 			  "- add_enum_value: {name: e, value: z, before: a}\n");
+	/* texts a literal block would not keep: the quoted form instead */
+	assert_round_trip("- sql: \"SELECT 1\\n# not a note\"\n"
+			  "- sql: \"  indented\\nSELECT 1\"\n"
+			  "- sql: \"two\\nblank lines at the end\\n\\n\"\n"
+			  "- sql: {sqlite: \"a\\nb\", mysql: \"SELECT 1\"}\n",
+			  "- sql: \"SELECT 1\\n# not a note\"\n"
+			  "- sql: \"  indented\\nSELECT 1\"\n"
+			  "- sql: \"two\\nblank lines at the end\\n\\n\"\n"
+			  "- sql:\n"
+			  "    mysql: SELECT 1\n"
+			  "    sqlite: |-\n"
+			  "      a\n"
+			  "      b\n");
 	for (int k = 0; k < MIG_OP_KIND_COUNT; k++) {
 		if (!seen[k]) {
 			fail_msg("no round trip case for %s",
@@ -637,6 +650,11 @@ static const struct {
 	{ "create_table: {name: t}\n",
 	  "rev.yaml:1:1: an op list must be a list of ops, like '- drop_table: {name: users}'" },
 	{ "- drop_table: {name: [a]}\n", "rev.yaml:1:22: 'name' must be a non-empty string" },
+	{ "- drop_constraint: {table: t, name: x, type: bogus, colour: red}\n",
+	  "rev.yaml:1:46: 'type' must be primary, unique, check or foreignkey, not 'bogus'\n"
+	  "rev.yaml:1:53: unknown key 'colour' in drop_constraint (expected one of: table, name, "
+	  "type, columns, deferrable, sql, references, on_delete, on_update, "
+	  "initially_deferred)" },
 };
 
 static void test_ops_malformed(void **state)

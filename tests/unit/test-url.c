@@ -517,7 +517,8 @@ static void test_url_unencoded_password_never_leaks(void **state)
 	/* '/' in a password ends the host part early: the error still masks it */
 	assert_rejected("postgresql://u:x9k/q7z@h/db",
 			"invalid database URL 'postgresql://u:***@h/db': unexpected '@' after the "
-			"host (in a password, write '/' as %2F and '@' as %40)",
+			"host (percent-encode '/' in a password as %2F, '@' in a database name as "
+			"%40)",
 			"x9k");
 	/* '?' in a password makes the rest look like a port: advice, not a quote */
 	assert_rejected("postgresql://u:x9k?q7z@h/db",

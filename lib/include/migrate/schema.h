@@ -178,6 +178,8 @@ struct mig_object {
 	const char *schema;
 	const char *name;
 	const char *detail; /* e.g. the table a trigger or partition belongs to */
+	const char *sql;    /* its definition when the dialect reads it (SQLite
+			     * triggers: recreated after a table rebuild), or NULL */
 };
 
 struct mig_naming_convention {
