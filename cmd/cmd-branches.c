@@ -49,15 +49,15 @@ static int branches_exec(struct mig_ctx *ctx, int argc, char **argv)
 		if (verbose) {
 			mig_revision_format_entry(&out, r);
 		} else {
-			mig_revision_format(&out, r,
-					    MIG_REVFMT_BRANCHES | MIG_REVFMT_HEAD | MIG_REVFMT_TREE);
+			mig_revision_format(&out, r, MIG_REVFMT_BRANCHES | MIG_REVFMT_HEAD |
+							     MIG_REVFMT_TREE);
 		}
 		mig_str_addch(&out, '\n');
 		for (size_t k = 0; k < r->nchildren; k++) {
 			mig_str_addf(&out, "%*s -> ", (int)strlen(r->id), "");
+			unsigned flags = MIG_REVFMT_BRANCHES | MIG_REVFMT_HEAD | MIG_REVFMT_TREE;
 			mig_revision_format(&out, r->children[k],
-					    MIG_REVFMT_BRANCHES | MIG_REVFMT_HEAD |
-						    MIG_REVFMT_TREE | (verbose ? MIG_REVFMT_DOC : 0));
+					    flags | (verbose ? MIG_REVFMT_DOC : 0));
 			mig_str_addch(&out, '\n');
 		}
 		mig_str_addch(&out, '\n');

@@ -87,8 +87,8 @@ const struct mig_cmd cmd_history_entry = {
 		"      --format text|json  output format (default text)\n"
 		"\n"
 		"Each line reads '<down_revision> -> <revision> (<branch labels>) (head)\n"
-		"(branchpoint) (mergepoint), <message>'. Targets: an id or a unique prefix of four\n"
-		"characters or more, a branch label, head, heads, base, <label>@head,\n"
+		"(branchpoint) (mergepoint), <message>'. Targets: an id or a unique prefix of\n"
+		"four characters or more, a branch label, head, heads, base, <label>@head,\n"
 		"<label>@base, <id>+N, <id>-N.\n",
 	.flags = MIG_CMD_NEEDS_CONFIG,
 	.exec = history_exec,

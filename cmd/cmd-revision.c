@@ -172,8 +172,9 @@ const struct mig_cmd cmd_revision_entry = {
 	.summary = "write a new revision file",
 	.help = "options:\n"
 		"  -m, --message MESSAGE   what the revision does (also the file name's slug)\n"
-		"      --head REV          the revision to build on (default: head; 'heads' builds\n"
-		"                          on every head, as a merge; 'base' starts a new root)\n"
+		"      --head REV          the revision to build on (default: head; 'heads'\n"
+		"                          builds on every head, as a merge; 'base' starts a\n"
+		"                          new root)\n"
 		"      --splice            allow --head to name a revision that is not a head,\n"
 		"                          which starts a new branch\n"
 		"      --branch-label L    give the new branch a label (repeatable)\n"

@@ -1,7 +1,7 @@
 /* The MySQL and MariaDB dialect, on the libmysqlclient API (libmariadb or
  * MySQL's own): connection, statements, transactions, the GET_LOCK migration
  * lock, quoting and catalog look-ups. */
-#include "dialect.h"
+#include "mysql.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -402,4 +402,5 @@ const struct mig_dialect_impl mig_mysql_impl = {
 	.table_exists = my_table_exists,
 	.quote_ident = my_quote_ident,
 	.quote_literal = my_quote_literal,
+	.reflect = my_reflect,
 };

@@ -7,56 +7,66 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* In the queries below, {ns} stands for the namespace filter on alias n. */
+/* In the queries below, {ns} stands for the namespace filter on alias n and
+ * {rns} for the same filter on alias rn. No query sorts what C sorts anyway,
+ * and no per-row function needs a relation's cache entry where it can be
+ * helped (pg_get_expr of a default gets no relation: defaults have no column
+ * references), so that the cost grows with the rows, not with the tables. */
 
+/* The default schema, the server version and the operator classes that are
+ * no type's default (an index using one is reported). */
 static const char sql_settings[] =
-	"SELECT current_schema(), current_setting('server_version_num')";
+	"SELECT current_schema(), current_setting('server_version_num'),"
+	" array(SELECT oc.oid FROM pg_opclass oc WHERE NOT oc.opcdefault ORDER BY oc.oid)";
 
-/* Tables, partitioned tables, views, materialized views, sequences and
- * foreign tables, in the order of their names as the model writes them. */
+enum { SET_SCHEMA, SET_VERSION, SET_OPCLASSES };
+
+/* Tables, partitioned tables, views, materialized views, sequences (with the
+ * column that owns them) and foreign tables, in the order of their names as
+ * the model writes them. */
 static const char sql_relations[] =
-	"SELECT c.oid, n.nspname, c.relname, c.relkind, c.relispartition, d.description,"
-	" pn.nspname, p.relname,"
+	"SELECT c.oid, n.nspname, c.relname, c.relkind, c.relispartition, pn.nspname, p.relname,"
 	" CASE WHEN i.inhrelid IS NOT NULL THEN"
 	"  (SELECT string_agg(qn.nspname || '.' || q.relname, ', ' ORDER BY j.inhseqno)"
 	"   FROM pg_inherits j JOIN pg_class q ON q.oid = j.inhparent"
 	"   JOIN pg_namespace qn ON qn.oid = q.relnamespace WHERE j.inhrelid = c.oid) END,"
 	" CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,"
-	" CASE WHEN c.relkind = 'S' THEN EXISTS ("
-	"  SELECT 1 FROM pg_depend dp WHERE dp.classid = 'pg_class'::regclass"
-	"  AND dp.objid = c.oid AND dp.refclassid = 'pg_class'::regclass AND dp.refobjsubid > 0"
-	"  AND (dp.deptype = 'i' OR (dp.deptype = 'a' AND EXISTS ("
-	"   SELECT 1 FROM pg_attrdef ad WHERE ad.adrelid = dp.refobjid"
-	"   AND ad.adnum = dp.refobjsubid AND pg_get_expr(ad.adbin, ad.adrelid) ="
-	"   'nextval(' || quote_literal(c.oid::regclass::text) || '::regclass)')))) END"
+	" dp.refobjid, dp.refobjsubid"
 	" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-	" LEFT JOIN pg_description d ON d.classoid = 'pg_class'::regclass AND d.objoid = c.oid"
-	"  AND d.objsubid = 0"
 	" LEFT JOIN pg_inherits i ON i.inhrelid = c.oid AND i.inhseqno = 1"
 	" LEFT JOIN pg_class p ON p.oid = i.inhparent"
 	" LEFT JOIN pg_namespace pn ON pn.oid = p.relnamespace"
+	" LEFT JOIN pg_depend dp ON c.relkind = 'S' AND dp.classid = 'pg_class'::regclass"
+	"  AND dp.objid = c.oid AND dp.refclassid = 'pg_class'::regclass AND dp.refobjsubid > 0"
+	"  AND dp.deptype IN ('a', 'i')"
 	" WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND {ns}"
 	" AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass"
 	"  AND e.objid = c.oid AND e.deptype = 'e')"
 	" ORDER BY (CASE WHEN n.nspname = current_schema() THEN '' ELSE n.nspname || '.' END"
 	"  || c.relname) COLLATE \"C\"";
 
-enum { REL_OID, REL_NSP, REL_NAME, REL_KIND, REL_ISPART, REL_COMMENT, REL_PARENT_NSP,
-       REL_PARENT, REL_PARENTS, REL_PARTKEY, REL_OWNED };
+enum { REL_OID, REL_NSP, REL_NAME, REL_KIND, REL_ISPART, REL_PARENT_NSP, REL_PARENT,
+       REL_PARENTS, REL_PARTKEY, REL_OWNER, REL_OWNER_COL };
+
+/* Comments on tables (objsubid 0) and their columns. */
+static const char sql_comments[] =
+	"SELECT d.objoid, d.objsubid, d.description FROM pg_description d"
+	" JOIN pg_class c ON c.oid = d.objoid JOIN pg_namespace n ON n.oid = c.relnamespace"
+	" WHERE d.classoid = 'pg_class'::regclass AND c.relkind IN ('r', 'p') AND {ns}";
+
+enum { COM_OID, COM_SUB, COM_TEXT };
 
 /* Columns of every table, with the sequence behind a serial or identity
  * column when there is one. */
 static const char sql_columns[] =
 	"SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod),"
 	" a.attnotnull,"
-	" CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid)"
+	" CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, 0)"
 	"  ELSE pg_get_expr(ad.adbin, ad.adrelid, true) END,"
 	" a.attidentity, a.attgenerated,"
 	" CASE WHEN a.attcollation <> t.typcollation THEN co.collname END,"
-	" ds.description, t.typtype, tn.nspname, t.typname, sq.deptype, sq.seqstart,"
-	" sq.seqincrement,"
-	" sq.deptype = 'a' AND pg_get_expr(ad.adbin, ad.adrelid) ="
-	"  'nextval(' || quote_literal(sq.seqid::regclass::text) || '::regclass)',"
+	" t.typtype, tn.nspname, t.typname, sq.deptype, sq.seqstart, sq.seqincrement,"
+	" sq.seqid::regclass::text,"
 	" CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END"
 	" FROM pg_attribute a"
 	" JOIN pg_class c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p')"
@@ -66,67 +76,61 @@ static const char sql_columns[] =
 	" JOIN pg_namespace tn ON tn.oid = t.typnamespace"
 	" LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum"
 	" LEFT JOIN pg_collation co ON co.oid = a.attcollation"
-	" LEFT JOIN pg_description ds ON ds.classoid = 'pg_class'::regclass"
-	"  AND ds.objoid = a.attrelid AND ds.objsubid = a.attnum"
 	" LEFT JOIN (SELECT dp.refobjid, dp.refobjsubid, dp.deptype, dp.objid AS seqid,"
 	"  s.seqstart, s.seqincrement FROM pg_depend dp JOIN pg_sequence s ON s.seqrelid = dp.objid"
 	"  WHERE dp.classid = 'pg_class'::regclass AND dp.refclassid = 'pg_class'::regclass"
 	"  AND dp.deptype IN ('a', 'i')) sq"
 	"  ON sq.refobjid = a.attrelid AND sq.refobjsubid = a.attnum"
-	" WHERE a.attnum > 0 AND NOT a.attisdropped AND {ns}"
-	" ORDER BY a.attrelid, a.attnum";
+	" WHERE a.attnum > 0 AND NOT a.attisdropped AND {ns}";
 
 enum { COL_REL, COL_NUM, COL_NAME, COL_TYPE, COL_NOTNULL, COL_EXPR, COL_IDENTITY,
-       COL_GENERATED, COL_COLLATION, COL_COMMENT, COL_TYPTYPE, COL_TYPNSP, COL_TYPNAME,
-       COL_DEPTYPE, COL_SEQSTART, COL_SEQINCR, COL_SERIAL, COL_DOMAIN_BASE };
+       COL_GENERATED, COL_COLLATION, COL_TYPTYPE, COL_TYPNSP, COL_TYPNAME, COL_DEPTYPE,
+       COL_SEQSTART, COL_SEQINCR, COL_SEQNAME, COL_DOMAIN_BASE };
 
 /* Primary keys, unique, foreign key, check and exclusion constraints (not the
- * copies that partitioning makes: conparentid = 0). */
+ * copies that partitioning makes: conparentid = 0). Column numbers are named
+ * from the columns already read; only a foreign key to a table that is not
+ * read (another schema, a partition) has its referenced names looked up. */
 static const char sql_constraints[] =
 	"SELECT co.conrelid, co.conname, co.contype, co.condeferrable, co.condeferred,"
-	" array(SELECT a.attname FROM unnest(co.conkey) WITH ORDINALITY k(attnum, o)"
-	"  JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.attnum"
-	"  ORDER BY k.o),"
-	" rn.nspname, rc.relname,"
-	" array(SELECT a.attname FROM unnest(co.confkey) WITH ORDINALITY k(attnum, o)"
-	"  JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.attnum"
-	"  ORDER BY k.o),"
+	" co.conkey::text, co.confrelid, rn.nspname, rc.relname, co.confkey::text,"
+	" CASE WHEN co.contype = 'f' AND NOT (rc.relkind IN ('r', 'p') AND NOT rc.relispartition"
+	"  AND {rns}) THEN array(SELECT a.attname FROM unnest(co.confkey) WITH ORDINALITY"
+	"  k(attnum, o) JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.attnum"
+	"  ORDER BY k.o) END,"
 	" co.confupdtype, co.confdeltype,"
-	" CASE WHEN co.contype = 'c' THEN pg_get_constraintdef(co.oid, true) END"
+	" CASE WHEN co.contype = 'c' THEN pg_get_constraintdef(co.oid, true) END,"
+	" co.conindid"
 	" FROM pg_constraint co"
 	" JOIN pg_class c ON c.oid = co.conrelid AND c.relkind IN ('r', 'p')"
 	"  AND NOT c.relispartition"
 	" JOIN pg_namespace n ON n.oid = c.relnamespace"
 	" LEFT JOIN pg_class rc ON rc.oid = co.confrelid"
 	" LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
-	" WHERE co.contype IN ('p', 'u', 'f', 'c', 'x') AND co.conparentid = 0 AND {ns}"
-	" ORDER BY co.conrelid, co.conname COLLATE \"C\"";
+	" WHERE co.contype IN ('p', 'u', 'f', 'c', 'x') AND co.conparentid = 0 AND {ns}";
 
-enum { CON_REL, CON_NAME, CON_TYPE, CON_DEFERRABLE, CON_DEFERRED, CON_COLS, CON_REF_NSP,
-       CON_REF_TABLE, CON_REF_COLS, CON_ON_UPDATE, CON_ON_DELETE, CON_CHECK };
+enum { CON_REL, CON_NAME, CON_TYPE, CON_DEFERRABLE, CON_DEFERRED, CON_KEY, CON_REF_OID,
+       CON_REF_NSP, CON_REF_TABLE, CON_REF_KEY, CON_REF_NAMES, CON_ON_UPDATE, CON_ON_DELETE,
+       CON_CHECK, CON_INDEX };
 
-/* Indexes that no constraint owns. Per-column expressions only for the
- * indexes that have any. */
+/* Indexes of every table (those behind constraints are left out in C).
+ * Per-column expressions only for the indexes that have any. */
 static const char sql_indexes[] =
-	"SELECT i.indrelid, ic.relname, i.indisunique, am.amname, i.indnkeyatts, i.indnatts,"
-	" i.indkey::text, i.indoption::text, pg_get_expr(i.indpred, i.indrelid, true),"
+	"SELECT i.indrelid, i.indexrelid, ic.relname, i.indisunique, am.amname, i.indnkeyatts,"
+	" i.indnatts, i.indkey::text, i.indoption::text, i.indclass::text,"
+	" pg_get_expr(i.indpred, i.indrelid, true),"
 	" CASE WHEN i.indexprs IS NOT NULL THEN array(SELECT pg_get_indexdef(i.indexrelid, k,"
-	"  true) FROM generate_series(1, i.indnkeyatts) k ORDER BY k) END,"
-	" EXISTS (SELECT 1 FROM pg_opclass oc WHERE oc.oid = ANY (i.indclass)"
-	"  AND NOT oc.opcdefault)"
+	"  true) FROM generate_series(1, i.indnkeyatts) k ORDER BY k) END"
 	" FROM pg_index i"
 	" JOIN pg_class ic ON ic.oid = i.indexrelid"
 	" JOIN pg_class c ON c.oid = i.indrelid AND c.relkind IN ('r', 'p')"
 	"  AND NOT c.relispartition"
 	" JOIN pg_namespace n ON n.oid = c.relnamespace"
 	" JOIN pg_am am ON am.oid = ic.relam"
-	" WHERE {ns} AND NOT EXISTS (SELECT 1 FROM pg_constraint co"
-	"  WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid"
-	"  AND co.contype IN ('p', 'u', 'x'))"
-	" ORDER BY i.indrelid, ic.relname COLLATE \"C\"";
+	" WHERE {ns}";
 
-enum { IX_REL, IX_NAME, IX_UNIQUE, IX_AM, IX_NKEY, IX_NATTS, IX_KEYS, IX_OPTIONS, IX_PRED,
-       IX_EXPRS, IX_OPCLASS };
+enum { IX_REL, IX_OID, IX_NAME, IX_UNIQUE, IX_AM, IX_NKEY, IX_NATTS, IX_KEYS, IX_OPTIONS,
+       IX_CLASSES, IX_PRED, IX_EXPRS };
 
 /* Enums (with their labels in order), domains, composite, range and base
  * types, leaving out the members of extensions. */
@@ -180,22 +184,36 @@ static const char sql_objects[] =
 
 enum { OB_KIND, OB_NSP, OB_NAME, OB_REL, OB_RELKIND, OB_ARGS };
 
-/* The namespace filters: the current schema only, or every schema that is
- * not the system's (pg_catalog, pg_toast*, pg_temp*, information_schema). */
-static const char ns_current[] = "n.nspname = current_schema()";
-static const char ns_all[] = "n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'";
+/* The namespace filters, on a given alias: the current schema only, or every
+ * schema that is not the system's (pg_catalog, pg_toast*, pg_temp*,
+ * information_schema). */
+static const char ns_current[] = "%s.nspname = current_schema()";
+static const char ns_all[] =
+	"%s.nspname NOT LIKE 'pg\\_%%' AND %s.nspname <> 'information_schema'";
 
-/* Where each reflected table came from. */
+/* A relation of the namespaces read, by oid. */
 struct pg_rel {
 	unsigned long oid;
-	size_t table; /* index in schema->tables */
+	size_t info; /* index in pg_reflector.tinfo */
 };
 
-/* What reflection keeps about a table beside the model. */
+/* What reflection keeps about a table beside the model, also about a table
+ * left out by exclude_tables (whose columns name the foreign keys to it). */
 struct pg_tinfo {
-	MIG_VEC(long) attnums; /* parallel to the table's columns */
-	MIG_VEC(bool) serial;  /* the column is a serial (owned sequence default) */
-	const char *schema;    /* the real schema name, also for the default schema */
+	long table;                /* index in schema->tables, -1 when left out */
+	const char *schema;        /* the real schema name, also for the default schema */
+	const char *name;
+	MIG_VEC(long) attnums;     /* of the columns read, in order */
+	MIG_VEC(const char *) names; /* parallel to attnums */
+	MIG_VEC(bool) serial;      /* parallel: a serial (owned sequence default) */
+	MIG_VEC(bool) identity;    /* parallel: an identity column */
+};
+
+/* A sequence owned by a column, decided once the columns are read. */
+struct pg_owned_seq {
+	const char *schema, *name;
+	unsigned long owner;
+	long attnum;
 };
 
 /* An object found, with its warning, sorted before both are recorded. */
@@ -204,15 +222,26 @@ struct pg_found {
 	char *warning;
 };
 
+/* A result row to visit in a fixed order: by table, then number or name. */
+struct pg_rowref {
+	size_t info;
+	long num;
+	const char *name;
+	size_t row;
+};
+
 struct pg_reflector {
 	struct mig_db *db;
 	const struct mig_reflect_opts *opts;
 	struct mig_schema *s;
 	const char *defschema; /* current_schema() */
 	long version;          /* server_version_num */
-	const char *ns;        /* one of ns_current, ns_all */
-	MIG_VEC(struct pg_rel) rels; /* sorted by oid */
-	MIG_VEC(struct pg_tinfo) tinfo; /* parallel to schema->tables */
+	bool all_schemas;
+	MIG_VEC(unsigned long) odd_opclasses; /* sorted */
+	MIG_VEC(struct pg_rel) rels;          /* sorted by oid */
+	MIG_VEC(struct pg_tinfo) tinfo;
+	MIG_VEC(struct pg_owned_seq) owned;
+	MIG_VEC(unsigned long) constraint_indexes; /* sorted after the constraints */
 	MIG_VEC(struct pg_found) found;
 	struct mig_strlist notes; /* warnings about tables, before the objects' */
 };
@@ -229,12 +258,28 @@ static const char *nonempty(const char *v)
 	return v && *v ? v : NULL;
 }
 
-/* The query text with every {ns} and {trigger_filter} filled in. */
+static unsigned long to_oid(const char *v)
+{
+	return v ? strtoul(v, NULL, 10) : 0;
+}
+
+static void add_ns_filter(const struct pg_reflector *r, struct mig_str *out, const char *alias)
+{
+	mig_str_addch(out, '(');
+	if (r->all_schemas) {
+		mig_str_addf(out, ns_all, alias, alias);
+	} else {
+		mig_str_addf(out, ns_current, alias);
+	}
+	mig_str_addch(out, ')');
+}
+
+/* The query text with every {ns}, {rns} and {trigger_filter} filled in. */
 static char *expand(const struct pg_reflector *r, const char *tmpl)
 {
 	static const char ns_key[] = "{ns}";
+	static const char rns_key[] = "{rns}";
 	static const char tf_key[] = "{trigger_filter}";
-	const char *tf = r->version >= 130000 ? "t.tgparentid = 0" : "TRUE";
 	struct mig_str out = MIG_STR_INIT;
 	const char *p = tmpl;
 	for (;;) {
@@ -245,12 +290,13 @@ static char *expand(const struct pg_reflector *r, const char *tmpl)
 		}
 		mig_str_addn(&out, p, (size_t)(brace - p));
 		if (strncmp(brace, ns_key, sizeof(ns_key) - 1) == 0) {
-			mig_str_addch(&out, '(');
-			mig_str_add(&out, r->ns);
-			mig_str_addch(&out, ')');
+			add_ns_filter(r, &out, "n");
 			p = brace + sizeof(ns_key) - 1;
+		} else if (strncmp(brace, rns_key, sizeof(rns_key) - 1) == 0) {
+			add_ns_filter(r, &out, "rn");
+			p = brace + sizeof(rns_key) - 1;
 		} else if (strncmp(brace, tf_key, sizeof(tf_key) - 1) == 0) {
-			mig_str_add(&out, tf);
+			mig_str_add(&out, r->version >= 130000 ? "t.tgparentid = 0" : "TRUE");
 			p = brace + sizeof(tf_key) - 1;
 		} else {
 			mig_str_addch(&out, '{');
@@ -306,20 +352,26 @@ static void parse_array(struct mig_arena *a, const char *text, void *vecp)
 	mig_str_release(&item);
 }
 
-/* Space-separated whole numbers (int2vector text, "1 3 0") into out. */
-static void parse_int_vector(const char *text, long *out, size_t max, size_t *n)
+/* Whole numbers separated by spaces, commas or braces (int2vector "1 3 0",
+ * oidvector, smallint[] "{1,2}") into out, at most max of them. */
+static size_t parse_numbers(const char *text, long *out, size_t max)
 {
-	*n = 0;
+	size_t n = 0;
 	const char *p = text ? text : "";
-	while (*p && *n < max) {
+	while (*p && n < max) {
+		if (*p == '{' || *p == '}' || *p == ',' || *p == ' ') {
+			p++;
+			continue;
+		}
 		char *end;
 		long v = strtol(p, &end, 10);
 		if (end == p) {
 			break;
 		}
-		out[(*n)++] = v;
+		out[n++] = v;
 		p = end;
 	}
+	return n;
 }
 
 static int rel_cmp(const void *a, const void *b)
@@ -328,12 +380,75 @@ static int rel_cmp(const void *a, const void *b)
 	return x->oid < y->oid ? -1 : x->oid > y->oid;
 }
 
-/* The table index reflected for relation oid, or -1 when it is not one. */
-static long find_table(const struct pg_reflector *r, const char *oidtext)
+static int oid_cmp(const void *a, const void *b)
 {
-	struct pg_rel key = { strtoul(oidtext, NULL, 10), 0 };
+	const unsigned long *x = a, *y = b;
+	return *x < *y ? -1 : *x > *y;
+}
+
+static bool oid_in(const unsigned long *v, size_t n, unsigned long oid)
+{
+	return n && bsearch(&oid, v, n, sizeof(oid), oid_cmp) != NULL;
+}
+
+/* The tinfo index of a table of the namespaces read, or -1. */
+static long find_info(const struct pg_reflector *r, unsigned long oid)
+{
+	struct pg_rel key = { oid, 0 };
 	const struct pg_rel *hit = bsearch(&key, r->rels.v, r->rels.n, sizeof(key), rel_cmp);
-	return hit ? (long)hit->table : -1;
+	return hit ? (long)hit->info : -1;
+}
+
+/* The name of column attnum of a table, or NULL. */
+static const char *column_name(const struct pg_tinfo *info, long attnum)
+{
+	for (size_t i = 0; i < info->attnums.n; i++) {
+		if (info->attnums.v[i] == attnum) {
+			return info->names.v[i];
+		}
+	}
+	return NULL;
+}
+
+static int rowref_cmp(const void *a, const void *b)
+{
+	const struct pg_rowref *x = a, *y = b;
+	if (x->info != y->info) {
+		return x->info < y->info ? -1 : 1;
+	}
+	if (x->num != y->num) {
+		return x->num < y->num ? -1 : 1;
+	}
+	if (x->name && y->name) {
+		int d = strcmp(x->name, y->name);
+		if (d) {
+			return d;
+		}
+	}
+	return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* The rows of a result whose first column is a table's oid, in the order of
+ * (table, numcol or namecol), leaving out the tables not read. */
+static void order_rows(const struct pg_reflector *r, const struct mig_rows *rows, int numcol,
+		       int namecol, void *vecp)
+{
+	MIG_VEC(struct pg_rowref) *out = vecp;
+	for (size_t i = 0; i < rows->nrows; i++) {
+		long info = find_info(r, to_oid(mig_rows_get(rows, i, 0)));
+		if (info < 0) {
+			continue;
+		}
+		struct pg_rowref ref = { (size_t)info, 0, NULL, i };
+		if (numcol >= 0) {
+			ref.num = strtol(mig_rows_get(rows, i, (size_t)numcol), NULL, 10);
+		}
+		if (namecol >= 0) {
+			ref.name = mig_rows_get(rows, i, (size_t)namecol);
+		}
+		mig_vec_push(out, ref);
+	}
+	qsort(out->v, out->n, sizeof(out->v[0]), rowref_cmp);
 }
 
 /* "schema.name" for messages: always qualified. */
@@ -373,6 +488,19 @@ static void add_ignored(struct pg_reflector *r, enum mig_object_kind kind, const
 
 /* ---- relations ---- */
 
+static void add_info(struct pg_reflector *r, unsigned long oid, long table, const char *nsp,
+		     const char *name)
+{
+	struct pg_tinfo ti;
+	memset(&ti, 0, sizeof(ti));
+	ti.table = table;
+	ti.schema = ADUP(r, nsp);
+	ti.name = ADUP(r, name);
+	mig_vec_push(&r->tinfo, ti);
+	struct pg_rel rel = { oid, r->tinfo.n - 1 };
+	mig_vec_push(&r->rels, rel);
+}
+
 static int load_relations(struct pg_reflector *r)
 {
 	struct mig_rows rows = MIG_ROWS_INIT;
@@ -381,12 +509,19 @@ static int load_relations(struct pg_reflector *r)
 		goto done;
 	}
 	for (size_t i = 0; i < rows.nrows; i++) {
+		unsigned long oid = to_oid(mig_rows_get(&rows, i, REL_OID));
 		const char *nsp = mig_rows_get(&rows, i, REL_NSP);
 		const char *name = mig_rows_get(&rows, i, REL_NAME);
 		char kind = mig_rows_get(&rows, i, REL_KIND)[0];
 		const char *pnsp = mig_rows_get(&rows, i, REL_PARENT_NSP);
 		const char *parent = mig_rows_get(&rows, i, REL_PARENT);
+		bool table = (kind == 'r' || kind == 'p') &&
+			     !is_true(mig_rows_get(&rows, i, REL_ISPART));
 		if (mig_reflect_excluded(r->opts, nsp, name)) {
+			if (table) {
+				/* its columns still name the foreign keys to it */
+				add_info(r, oid, -1, nsp, name);
+			}
 			continue;
 		}
 		if (is_true(mig_rows_get(&rows, i, REL_ISPART))) {
@@ -396,10 +531,10 @@ static int load_relations(struct pg_reflector *r)
 			}
 			char *pq = qual(pnsp, parent ? parent : "?");
 			char *q = qual(nsp, name);
-			add_found(r, MIG_OBJ_PARTITION, nsp, name, pq,
-				  xasprintf("partition '%s' of table '%s' is not represented in the "
-					    "model (ignored by migrate)",
-					    q, pq));
+			char *msg = xasprintf("partition '%s' of table '%s' is not represented in "
+					      "the model (ignored by migrate)",
+					      q, pq);
+			add_found(r, MIG_OBJ_PARTITION, nsp, name, pq, msg);
 			free(pq);
 			free(q);
 			continue;
@@ -412,27 +547,24 @@ static int load_relations(struct pg_reflector *r)
 			add_ignored(r, MIG_OBJ_MATERIALIZED_VIEW, "materialized view", nsp, name,
 				    NULL);
 			continue;
-		case 'S':
-			/* a sequence behind a serial or identity column is the column's */
-			if (!is_true(mig_rows_get(&rows, i, REL_OWNED))) {
-				add_ignored(r, MIG_OBJ_SEQUENCE, "sequence", nsp, name, NULL);
-			}
+		case 'S': {
+			/* one behind a serial or identity column is the column's: decided
+			 * once the columns are read */
+			struct pg_owned_seq seq = { ADUP(r, nsp), ADUP(r, name),
+						    to_oid(mig_rows_get(&rows, i, REL_OWNER)), 0 };
+			const char *col = mig_rows_get(&rows, i, REL_OWNER_COL);
+			seq.attnum = col ? strtol(col, NULL, 10) : 0;
+			mig_vec_push(&r->owned, seq);
 			continue;
+		}
 		case 'f':
 			add_ignored(r, MIG_OBJ_OTHER, "foreign table", nsp, name, "foreign table");
 			continue;
 		default:
 			break;
 		}
-		struct mig_table *t = mig_schema_add_table(r->s, model_schema(r, nsp), name);
-		t->comment = ADUP(r, mig_rows_get(&rows, i, REL_COMMENT));
-		struct pg_rel rel = { strtoul(mig_rows_get(&rows, i, REL_OID), NULL, 10),
-				      r->s->tables.n - 1 };
-		mig_vec_push(&r->rels, rel);
-		struct pg_tinfo ti;
-		memset(&ti, 0, sizeof(ti));
-		ti.schema = ADUP(r, nsp);
-		mig_vec_push(&r->tinfo, ti);
+		mig_schema_add_table(r->s, model_schema(r, nsp), name);
+		add_info(r, oid, (long)r->s->tables.n - 1, nsp, name);
 		char *q = qual(nsp, name);
 		if (kind == 'p') {
 			mig_strlist_push_owned(
@@ -451,6 +583,60 @@ static int load_relations(struct pg_reflector *r)
 		free(q);
 	}
 	qsort(r->rels.v, r->rels.n, sizeof(r->rels.v[0]), rel_cmp);
+done:
+	mig_rows_release(&rows);
+	return rc;
+}
+
+/* The sequences that no serial or identity column of a table read owns. */
+static void settle_sequences(struct pg_reflector *r)
+{
+	for (size_t i = 0; i < r->owned.n; i++) {
+		const struct pg_owned_seq *seq = &r->owned.v[i];
+		long ti = seq->owner ? find_info(r, seq->owner) : -1;
+		bool owned = false;
+		if (ti >= 0 && r->tinfo.v[ti].table < 0) {
+			owned = true; /* left out with its table */
+		}
+		for (size_t k = 0; ti >= 0 && !owned && k < r->tinfo.v[ti].attnums.n; k++) {
+			const struct pg_tinfo *info = &r->tinfo.v[ti];
+			owned = info->attnums.v[k] == seq->attnum &&
+				(info->serial.v[k] || info->identity.v[k]);
+		}
+		if (!owned) {
+			add_ignored(r, MIG_OBJ_SEQUENCE, "sequence", seq->schema, seq->name, NULL);
+		}
+	}
+}
+
+/* ---- comments ---- */
+
+static int load_comments(struct pg_reflector *r)
+{
+	struct mig_rows rows = MIG_ROWS_INIT;
+	int rc = run(r, sql_comments, &rows);
+	if (rc < 0) {
+		goto done;
+	}
+	for (size_t i = 0; i < rows.nrows; i++) {
+		long ti = find_info(r, to_oid(mig_rows_get(&rows, i, COM_OID)));
+		if (ti < 0 || r->tinfo.v[ti].table < 0) {
+			continue;
+		}
+		const struct pg_tinfo *info = &r->tinfo.v[ti];
+		struct mig_table *t = &r->s->tables.v[info->table];
+		long sub = strtol(mig_rows_get(&rows, i, COM_SUB), NULL, 10);
+		const char *text = ADUP(r, mig_rows_get(&rows, i, COM_TEXT));
+		if (sub == 0) {
+			t->comment = text;
+			continue;
+		}
+		for (size_t k = 0; k < info->attnums.n; k++) {
+			if (info->attnums.v[k] == sub) {
+				t->columns.v[k].comment = text;
+			}
+		}
+	}
 done:
 	mig_rows_release(&rows);
 	return rc;
@@ -513,98 +699,131 @@ static void map_type(struct pg_reflector *r, const char *pgtext, char typtype, c
 
 /* A column type that model files cannot declare: a domain becomes its base
  * type, anything else stays as it is; either way a warning says so. */
-static void check_type(struct pg_reflector *r, size_t ti, struct mig_column *c,
+static void check_type(struct pg_reflector *r, const struct pg_tinfo *info, struct mig_column *c,
 		       const char *domain_base)
 {
 	if (mig_model_type_known(r->s, &c->type)) {
 		return;
 	}
-	char *q = qual(r->tinfo.v[ti].schema, r->s->tables.v[ti].name);
+	char *q = qual(info->schema, info->name);
 	if (domain_base) {
-		mig_strlist_push_owned(&r->notes,
-				       xasprintf("column '%s' of table '%s' has the domain type '%s': "
-						 "reflected as its base type %s (domains are not "
-						 "represented in the model)",
-						 c->name, q, c->type.raw, domain_base));
+		char *msg = xasprintf("column '%s' of table '%s' has the domain type '%s': "
+				      "reflected as its base type %s (domains are not represented "
+				      "in the model)",
+				      c->name, q, c->type.raw, domain_base);
+		mig_strlist_push_owned(&r->notes, msg);
 		memset(&c->type, 0, sizeof(c->type));
 		c->type.length = c->type.precision = c->type.scale = -1;
 		parse_generic(r, domain_base, &c->type);
 		c->type.raw = ADUP(r, domain_base);
 	} else {
-		mig_strlist_push_owned(&r->notes,
-				       xasprintf("column '%s' of table '%s' has the type '%s' that "
-						 "model files do not accept yet",
-						 c->name, q, c->type.raw));
+		char *msg = xasprintf("column '%s' of table '%s' has the type '%s' that model "
+				      "files do not accept yet",
+				      c->name, q, c->type.raw);
+		mig_strlist_push_owned(&r->notes, msg);
 	}
 	free(q);
+}
+
+/* The default of a serial column: nextval() of its own sequence, as
+ * pg_get_expr() writes it (the name quoted as quote_literal() does). */
+static bool is_serial_default(const char *expr, const char *seq)
+{
+	if (!expr || !seq) {
+		return false;
+	}
+	struct mig_str want = MIG_STR_INIT;
+	mig_str_add(&want, strchr(seq, '\\') ? "nextval(E'" : "nextval('");
+	for (const char *p = seq; *p; p++) {
+		if (*p == '\'' || *p == '\\') {
+			mig_str_addch(&want, *p);
+		}
+		mig_str_addch(&want, *p);
+	}
+	mig_str_add(&want, "'::regclass)");
+	bool same = strcmp(expr, want.buf) == 0;
+	mig_str_release(&want);
+	return same;
+}
+
+static void add_column(struct pg_reflector *r, struct pg_tinfo *info, const struct mig_rows *rows,
+		       size_t i)
+{
+	long attnum = strtol(mig_rows_get(rows, i, COL_NUM), NULL, 10);
+	const char *deptype = mig_rows_get(rows, i, COL_DEPTYPE);
+	const char *expr = mig_rows_get(rows, i, COL_EXPR);
+	const char *generated = nonempty(mig_rows_get(rows, i, COL_GENERATED));
+	const char *identity = nonempty(mig_rows_get(rows, i, COL_IDENTITY));
+	bool serial = deptype && deptype[0] == 'a' && !generated &&
+		      is_serial_default(expr, mig_rows_get(rows, i, COL_SEQNAME));
+	struct mig_column *last = NULL;
+	if (info->table >= 0 && info->attnums.n) {
+		last = &r->s->tables.v[info->table].columns.v[info->attnums.n - 1];
+	}
+	if (info->attnums.n && info->attnums.v[info->attnums.n - 1] == attnum) {
+		/* a column that owns several sequences: the serial one counts */
+		if (serial) {
+			info->serial.v[info->serial.n - 1] = true;
+			if (last) {
+				last->default_sql = NULL;
+			}
+		}
+		return;
+	}
+	const char *name = ADUP(r, mig_rows_get(rows, i, COL_NAME));
+	mig_vec_push(&info->attnums, attnum);
+	mig_vec_push(&info->names, name);
+	mig_vec_push(&info->serial, serial);
+	mig_vec_push(&info->identity, identity != NULL);
+	if (info->table < 0) {
+		return;
+	}
+	struct mig_column c;
+	memset(&c, 0, sizeof(c));
+	c.name = name;
+	map_type(r, mig_rows_get(rows, i, COL_TYPE), mig_rows_get(rows, i, COL_TYPTYPE)[0],
+		 mig_rows_get(rows, i, COL_TYPNSP), mig_rows_get(rows, i, COL_TYPNAME), &c.type);
+	c.nullable = !is_true(mig_rows_get(rows, i, COL_NOTNULL));
+	if (generated) {
+		c.computed_sql = ADUP(r, expr);
+		c.computed_stored = generated[0] == 's';
+	} else if (!serial) {
+		c.default_sql = ADUP(r, expr);
+	}
+	if (identity) {
+		c.identity = true;
+		c.identity_always = identity[0] == 'a';
+		if (deptype && deptype[0] == 'i') {
+			long long start = strtoll(mig_rows_get(rows, i, COL_SEQSTART), NULL, 10);
+			long long incr = strtoll(mig_rows_get(rows, i, COL_SEQINCR), NULL, 10);
+			/* the defaults: 1 and 1, or -1 and -1 going down */
+			if (incr != 1) {
+				c.identity_increment = incr;
+			}
+			if (start != (incr < 0 ? -1 : 1)) {
+				c.identity_start = start;
+			}
+		}
+	}
+	check_type(r, info, &c, mig_rows_get(rows, i, COL_DOMAIN_BASE));
+	c.collation = ADUP(r, mig_rows_get(rows, i, COL_COLLATION));
+	mig_vec_push(&r->s->tables.v[info->table].columns, c);
 }
 
 static int load_columns(struct pg_reflector *r)
 {
 	struct mig_rows rows = MIG_ROWS_INIT;
+	MIG_VEC(struct pg_rowref) order = { 0 };
 	int rc = run(r, sql_columns, &rows);
 	if (rc < 0) {
 		goto done;
 	}
-	for (size_t i = 0; i < rows.nrows; i++) {
-		long ti = find_table(r, mig_rows_get(&rows, i, COL_REL));
-		if (ti < 0) {
-			continue;
-		}
-		struct mig_table *t = &r->s->tables.v[ti];
-		struct pg_tinfo *info = &r->tinfo.v[ti];
-		long attnum = strtol(mig_rows_get(&rows, i, COL_NUM), NULL, 10);
-		bool serial = is_true(mig_rows_get(&rows, i, COL_SERIAL));
-		const char *deptype = mig_rows_get(&rows, i, COL_DEPTYPE);
-		if (info->attnums.n && info->attnums.v[info->attnums.n - 1] == attnum) {
-			/* a column that owns several sequences: the serial one counts */
-			if (serial) {
-				info->serial.v[info->serial.n - 1] = true;
-				t->columns.v[t->columns.n - 1].default_sql = NULL;
-			}
-			continue;
-		}
-		struct mig_column c;
-		memset(&c, 0, sizeof(c));
-		c.name = ADUP(r, mig_rows_get(&rows, i, COL_NAME));
-		map_type(r, mig_rows_get(&rows, i, COL_TYPE), mig_rows_get(&rows, i, COL_TYPTYPE)[0],
-			 mig_rows_get(&rows, i, COL_TYPNSP), mig_rows_get(&rows, i, COL_TYPNAME),
-			 &c.type);
-		c.nullable = !is_true(mig_rows_get(&rows, i, COL_NOTNULL));
-		const char *expr = mig_rows_get(&rows, i, COL_EXPR);
-		const char *generated = nonempty(mig_rows_get(&rows, i, COL_GENERATED));
-		const char *identity = nonempty(mig_rows_get(&rows, i, COL_IDENTITY));
-		if (generated) {
-			c.computed_sql = ADUP(r, expr);
-			c.computed_stored = generated[0] == 's';
-		} else if (!serial) {
-			c.default_sql = ADUP(r, expr);
-		}
-		if (identity) {
-			c.identity = true;
-			c.identity_always = identity[0] == 'a';
-			if (deptype && deptype[0] == 'i') {
-				long long start = strtoll(mig_rows_get(&rows, i, COL_SEQSTART), NULL,
-							  10);
-				long long incr = strtoll(mig_rows_get(&rows, i, COL_SEQINCR), NULL,
-							 10);
-				/* the defaults: 1 and 1, or -1 and -1 going down */
-				if (incr != 1) {
-					c.identity_increment = incr;
-				}
-				if (start != (incr < 0 ? -1 : 1)) {
-					c.identity_start = start;
-				}
-			}
-		}
-		check_type(r, (size_t)ti, &c, mig_rows_get(&rows, i, COL_DOMAIN_BASE));
-		c.collation = ADUP(r, mig_rows_get(&rows, i, COL_COLLATION));
-		c.comment = ADUP(r, mig_rows_get(&rows, i, COL_COMMENT));
-		mig_vec_push(&t->columns, c);
-		mig_vec_push(&info->attnums, attnum);
-		mig_vec_push(&info->serial, serial);
+	order_rows(r, &rows, COL_NUM, -1, &order);
+	for (size_t k = 0; k < order.n; k++) {
+		add_column(r, &r->tinfo.v[order.v[k].info], &rows, order.v[k].row);
 	}
 done:
+	mig_vec_free(&order);
 	mig_rows_release(&rows);
 	return rc;
 }
@@ -654,82 +873,116 @@ static const char *check_expression(struct pg_reflector *r, const char *def)
 	return mig_arena_strndup(&r->s->arena, start, (size_t)(p - start));
 }
 
+/* Column names for the numbers in text ("{1,2}") from a table read. */
+static void name_columns(struct pg_reflector *r, const struct pg_tinfo *info, const char *text,
+			 void *vecp)
+{
+	MIG_VEC(const char *) *out = vecp;
+	long nums[64];
+	size_t n = parse_numbers(text, nums, 64);
+	for (size_t k = 0; k < n; k++) {
+		const char *name = info ? column_name(info, nums[k]) : NULL;
+		mig_vec_push(out, name ? name : mig_arena_printf(&r->s->arena, "?%ld", nums[k]));
+	}
+}
+
+static void add_constraint(struct pg_reflector *r, const struct pg_tinfo *info,
+			   const struct mig_rows *rows, size_t i)
+{
+	struct mig_table *t = &r->s->tables.v[info->table];
+	const char *name = mig_rows_get(rows, i, CON_NAME);
+	const char *key = mig_rows_get(rows, i, CON_KEY);
+	bool deferrable = is_true(mig_rows_get(rows, i, CON_DEFERRABLE));
+	switch (mig_rows_get(rows, i, CON_TYPE)[0]) {
+	case 'p':
+		t->pk.name = ADUP(r, name);
+		name_columns(r, info, key, &t->pk.columns);
+		for (size_t k = 0; k < t->pk.columns.n; k++) {
+			struct mig_column *c = mig_table_find_column(t, t->pk.columns.v[k]);
+			if (c) {
+				c->primary_key = true;
+				c->nullable = false;
+			}
+		}
+		break;
+	case 'u': {
+		struct mig_unique u;
+		memset(&u, 0, sizeof(u));
+		u.name = ADUP(r, name);
+		name_columns(r, info, key, &u.columns);
+		u.deferrable = deferrable;
+		mig_vec_push(&t->uniques, u);
+		break;
+	}
+	case 'f': {
+		struct mig_foreign_key f;
+		memset(&f, 0, sizeof(f));
+		f.name = ADUP(r, name);
+		name_columns(r, info, key, &f.columns);
+		f.ref_schema = model_schema(r, mig_rows_get(rows, i, CON_REF_NSP));
+		f.ref_table = ADUP(r, mig_rows_get(rows, i, CON_REF_TABLE));
+		const char *names = mig_rows_get(rows, i, CON_REF_NAMES);
+		if (names) {
+			parse_array(&r->s->arena, names, &f.ref_columns);
+		} else {
+			long ref = find_info(r, to_oid(mig_rows_get(rows, i, CON_REF_OID)));
+			name_columns(r, ref >= 0 ? &r->tinfo.v[ref] : NULL,
+				     mig_rows_get(rows, i, CON_REF_KEY), &f.ref_columns);
+		}
+		f.on_update = fk_action(mig_rows_get(rows, i, CON_ON_UPDATE));
+		f.on_delete = fk_action(mig_rows_get(rows, i, CON_ON_DELETE));
+		f.deferrable = deferrable;
+		f.initially_deferred = is_true(mig_rows_get(rows, i, CON_DEFERRED));
+		mig_vec_push(&t->fks, f);
+		break;
+	}
+	case 'c': {
+		struct mig_check c;
+		memset(&c, 0, sizeof(c));
+		c.name = ADUP(r, name);
+		c.sql = check_expression(r, mig_rows_get(rows, i, CON_CHECK));
+		mig_vec_push(&t->checks, c);
+		break;
+	}
+	default: {
+		char *q = qual(info->schema, info->name);
+		char *detail = xasprintf("exclusion constraint on %s", q);
+		add_found(r, MIG_OBJ_OTHER, info->schema, name, detail,
+			  xasprintf("exclusion constraint '%s' on table '%s' is not represented in "
+				    "the model (ignored by migrate)",
+				    name, q));
+		free(detail);
+		free(q);
+		break;
+	}
+	}
+}
+
 static int load_constraints(struct pg_reflector *r)
 {
 	struct mig_rows rows = MIG_ROWS_INIT;
+	MIG_VEC(struct pg_rowref) order = { 0 };
 	int rc = run(r, sql_constraints, &rows);
 	if (rc < 0) {
 		goto done;
 	}
 	for (size_t i = 0; i < rows.nrows; i++) {
-		long ti = find_table(r, mig_rows_get(&rows, i, CON_REL));
-		if (ti < 0) {
-			continue;
+		unsigned long ix = to_oid(mig_rows_get(&rows, i, CON_INDEX));
+		char type = mig_rows_get(&rows, i, CON_TYPE)[0];
+		if (ix && (type == 'p' || type == 'u' || type == 'x')) {
+			mig_vec_push(&r->constraint_indexes, ix);
 		}
-		struct mig_table *t = &r->s->tables.v[ti];
-		const char *name = mig_rows_get(&rows, i, CON_NAME);
-		const char *cols = mig_rows_get(&rows, i, CON_COLS);
-		bool deferrable = is_true(mig_rows_get(&rows, i, CON_DEFERRABLE));
-		switch (mig_rows_get(&rows, i, CON_TYPE)[0]) {
-		case 'p':
-			t->pk.name = ADUP(r, name);
-			parse_array(&r->s->arena, cols, &t->pk.columns);
-			for (size_t k = 0; k < t->pk.columns.n; k++) {
-				struct mig_column *c = mig_table_find_column(t, t->pk.columns.v[k]);
-				if (c) {
-					c->primary_key = true;
-					c->nullable = false;
-				}
-			}
-			break;
-		case 'u': {
-			struct mig_unique u;
-			memset(&u, 0, sizeof(u));
-			u.name = ADUP(r, name);
-			parse_array(&r->s->arena, cols, &u.columns);
-			u.deferrable = deferrable;
-			mig_vec_push(&t->uniques, u);
-			break;
-		}
-		case 'f': {
-			struct mig_foreign_key f;
-			memset(&f, 0, sizeof(f));
-			f.name = ADUP(r, name);
-			parse_array(&r->s->arena, cols, &f.columns);
-			f.ref_schema = model_schema(r, mig_rows_get(&rows, i, CON_REF_NSP));
-			f.ref_table = ADUP(r, mig_rows_get(&rows, i, CON_REF_TABLE));
-			parse_array(&r->s->arena, mig_rows_get(&rows, i, CON_REF_COLS),
-				    &f.ref_columns);
-			f.on_update = fk_action(mig_rows_get(&rows, i, CON_ON_UPDATE));
-			f.on_delete = fk_action(mig_rows_get(&rows, i, CON_ON_DELETE));
-			f.deferrable = deferrable;
-			f.initially_deferred = is_true(mig_rows_get(&rows, i, CON_DEFERRED));
-			mig_vec_push(&t->fks, f);
-			break;
-		}
-		case 'c': {
-			struct mig_check c;
-			memset(&c, 0, sizeof(c));
-			c.name = ADUP(r, name);
-			c.sql = check_expression(r, mig_rows_get(&rows, i, CON_CHECK));
-			mig_vec_push(&t->checks, c);
-			break;
-		}
-		default: {
-			const char *schema = r->tinfo.v[ti].schema;
-			char *q = qual(schema, t->name);
-			char *detail = xasprintf("exclusion constraint on %s", q);
-			add_found(r, MIG_OBJ_OTHER, schema, name, detail,
-				  xasprintf("exclusion constraint '%s' on table '%s' is not "
-					    "represented in the model (ignored by migrate)",
-					    name, q));
-			free(detail);
-			free(q);
-			break;
-		}
+	}
+	qsort(r->constraint_indexes.v, r->constraint_indexes.n, sizeof(unsigned long), oid_cmp);
+	order_rows(r, &rows, -1, CON_NAME, &order);
+	for (size_t k = 0; k < order.n; k++) {
+		const struct pg_tinfo *info = &r->tinfo.v[order.v[k].info];
+		if (info->table >= 0) {
+			add_constraint(r, info, &rows, order.v[k].row);
 		}
 	}
 done:
+	mig_vec_free(&order);
 	mig_rows_release(&rows);
 	return rc;
 }
@@ -743,9 +996,12 @@ static bool integer_kind(enum mig_type_kind k)
  * otherwise. Say so wherever the database disagrees. */
 static void settle_autoincrement(struct pg_reflector *r)
 {
-	for (size_t i = 0; i < r->s->tables.n; i++) {
-		struct mig_table *t = &r->s->tables.v[i];
+	for (size_t i = 0; i < r->tinfo.n; i++) {
 		const struct pg_tinfo *info = &r->tinfo.v[i];
+		if (info->table < 0) {
+			continue;
+		}
+		struct mig_table *t = &r->s->tables.v[info->table];
 		for (size_t k = 0; k < t->columns.n; k++) {
 			struct mig_column *c = &t->columns.v[k];
 			bool automatic = t->pk.columns.n == 1 &&
@@ -762,83 +1018,94 @@ static void settle_autoincrement(struct pg_reflector *r)
 
 /* ---- indexes ---- */
 
+static void add_index(struct pg_reflector *r, const struct pg_tinfo *info,
+		      const struct mig_rows *rows, size_t i)
+{
+	struct mig_table *t = &r->s->tables.v[info->table];
+	long keys[64], options[64], classes[64];
+	long nkeyatts = strtol(mig_rows_get(rows, i, IX_NKEY), NULL, 10);
+	long natts = strtol(mig_rows_get(rows, i, IX_NATTS), NULL, 10);
+	size_t nkeys = parse_numbers(mig_rows_get(rows, i, IX_KEYS), keys, 64);
+	size_t noptions = parse_numbers(mig_rows_get(rows, i, IX_OPTIONS), options, 64);
+	size_t nclasses = parse_numbers(mig_rows_get(rows, i, IX_CLASSES), classes, 64);
+	MIG_VEC(const char *) exprs = { 0 };
+	parse_array(&r->s->arena, mig_rows_get(rows, i, IX_EXPRS), &exprs);
+	struct mig_index ix;
+	memset(&ix, 0, sizeof(ix));
+	ix.name = ADUP(r, mig_rows_get(rows, i, IX_NAME));
+	ix.unique = is_true(mig_rows_get(rows, i, IX_UNIQUE));
+	ix.where = ADUP(r, mig_rows_get(rows, i, IX_PRED));
+	const char *am = mig_rows_get(rows, i, IX_AM);
+	ix.using = strcmp(am, "btree") != 0 ? ADUP(r, am) : NULL;
+	bool nulls_odd = false, opclass_odd = false;
+	for (long k = 0; k < nkeyatts && (size_t)k < nkeys; k++) {
+		struct mig_index_elem e = { NULL, NULL, false };
+		long opt = (size_t)k < noptions ? options[k] : 0;
+		e.desc = (opt & 1) != 0;
+		/* NULLS FIRST is the default for DESC, NULLS LAST for ASC */
+		nulls_odd |= ((opt & 2) != 0) != e.desc;
+		opclass_odd |= (size_t)k < nclasses &&
+			       oid_in(r->odd_opclasses.v, r->odd_opclasses.n,
+				      (unsigned long)classes[k]);
+		if (keys[k] == 0) {
+			e.expression = (size_t)k < exprs.n ? exprs.v[k] : "?";
+		} else {
+			e.column = column_name(info, keys[k]);
+			if (!e.column) {
+				e.expression = "?";
+			}
+		}
+		mig_vec_push(&ix.elems, e);
+	}
+	mig_vec_free(&exprs);
+	mig_vec_push(&t->indexes, ix);
+	const char *lost[3];
+	size_t nlost = 0;
+	if (natts > nkeyatts) {
+		lost[nlost++] = "INCLUDE columns";
+	}
+	if (nulls_odd) {
+		lost[nlost++] = "NULLS FIRST/LAST ordering";
+	}
+	if (opclass_odd) {
+		lost[nlost++] = "operator classes";
+	}
+	if (nlost) {
+		struct mig_str msg = MIG_STR_INIT;
+		char *q = qual(info->schema, info->name);
+		mig_str_addf(&msg, "index '%s' on table '%s' uses ", ix.name, q);
+		for (size_t k = 0; k < nlost; k++) {
+			mig_str_addf(&msg, "%s%s", k == 0 ? "" : k + 1 == nlost ? " and " : ", ",
+				     lost[k]);
+		}
+		mig_str_add(&msg, " that the model does not represent (reflected without them)");
+		mig_strlist_push_owned(&r->notes, mig_str_detach(&msg));
+		free(q);
+	}
+}
+
 static int load_indexes(struct pg_reflector *r)
 {
 	struct mig_rows rows = MIG_ROWS_INIT;
+	MIG_VEC(struct pg_rowref) order = { 0 };
 	int rc = run(r, sql_indexes, &rows);
 	if (rc < 0) {
 		goto done;
 	}
-	for (size_t i = 0; i < rows.nrows; i++) {
-		long ti = find_table(r, mig_rows_get(&rows, i, IX_REL));
-		if (ti < 0) {
+	order_rows(r, &rows, -1, IX_NAME, &order);
+	for (size_t k = 0; k < order.n; k++) {
+		const struct pg_tinfo *info = &r->tinfo.v[order.v[k].info];
+		size_t row = order.v[k].row;
+		/* indexes behind a primary key, unique or exclusion constraint are
+		 * the constraint's */
+		if (info->table < 0 || oid_in(r->constraint_indexes.v, r->constraint_indexes.n,
+					      to_oid(mig_rows_get(&rows, row, IX_OID)))) {
 			continue;
 		}
-		struct mig_table *t = &r->s->tables.v[ti];
-		const struct pg_tinfo *info = &r->tinfo.v[ti];
-		long keys[64], options[64];
-		size_t nkeys, noptions;
-		long nkeyatts = strtol(mig_rows_get(&rows, i, IX_NKEY), NULL, 10);
-		long natts = strtol(mig_rows_get(&rows, i, IX_NATTS), NULL, 10);
-		parse_int_vector(mig_rows_get(&rows, i, IX_KEYS), keys, 64, &nkeys);
-		parse_int_vector(mig_rows_get(&rows, i, IX_OPTIONS), options, 64, &noptions);
-		MIG_VEC(const char *) exprs = { 0 };
-		parse_array(&r->s->arena, mig_rows_get(&rows, i, IX_EXPRS), &exprs);
-		struct mig_index ix;
-		memset(&ix, 0, sizeof(ix));
-		ix.name = ADUP(r, mig_rows_get(&rows, i, IX_NAME));
-		ix.unique = is_true(mig_rows_get(&rows, i, IX_UNIQUE));
-		ix.where = ADUP(r, mig_rows_get(&rows, i, IX_PRED));
-		const char *am = mig_rows_get(&rows, i, IX_AM);
-		ix.using = strcmp(am, "btree") != 0 ? ADUP(r, am) : NULL;
-		bool nulls_odd = false;
-		for (long k = 0; k < nkeyatts && (size_t)k < nkeys; k++) {
-			struct mig_index_elem e = { NULL, NULL, false };
-			long opt = (size_t)k < noptions ? options[k] : 0;
-			e.desc = (opt & 1) != 0;
-			/* NULLS FIRST is the default for DESC, NULLS LAST for ASC */
-			nulls_odd |= ((opt & 2) != 0) != e.desc;
-			if (keys[k] == 0 && (size_t)k < exprs.n) {
-				e.expression = exprs.v[k];
-			}
-			for (size_t c = 0; keys[k] != 0 && c < info->attnums.n; c++) {
-				if (info->attnums.v[c] == keys[k]) {
-					e.column = t->columns.v[c].name;
-				}
-			}
-			if (!e.column && !e.expression) {
-				e.expression = "?";
-			}
-			mig_vec_push(&ix.elems, e);
-		}
-		mig_vec_free(&exprs);
-		mig_vec_push(&t->indexes, ix);
-		const char *lost[3];
-		size_t nlost = 0;
-		if (natts > nkeyatts) {
-			lost[nlost++] = "INCLUDE columns";
-		}
-		if (nulls_odd) {
-			lost[nlost++] = "NULLS FIRST/LAST ordering";
-		}
-		if (is_true(mig_rows_get(&rows, i, IX_OPCLASS))) {
-			lost[nlost++] = "operator classes";
-		}
-		if (nlost) {
-			struct mig_str msg = MIG_STR_INIT;
-			char *q = qual(info->schema, t->name);
-			mig_str_addf(&msg, "index '%s' on table '%s' uses ", ix.name, q);
-			for (size_t k = 0; k < nlost; k++) {
-				mig_str_addf(&msg, "%s%s", k == 0 ? "" : k + 1 == nlost ? " and " : ", ",
-					     lost[k]);
-			}
-			mig_str_add(&msg, " that the model does not represent (reflected without "
-					  "them)");
-			mig_strlist_push_owned(&r->notes, mig_str_detach(&msg));
-			free(q);
-		}
+		add_index(r, info, &rows, row);
 	}
 done:
+	mig_vec_free(&order);
 	mig_rows_release(&rows);
 	return rc;
 }
@@ -998,13 +1265,23 @@ static int load_settings(struct pg_reflector *r)
 	if (rc < 0) {
 		goto done;
 	}
-	const char *cur = rows.nrows ? mig_rows_get(&rows, 0, 0) : NULL;
+	if (rows.nrows != 1) {
+		rc = mig_error(MIG_ECLASS_DB, "cannot read the server settings for reflection");
+		goto done;
+	}
+	const char *cur = mig_rows_get(&rows, 0, SET_SCHEMA);
 	/* an empty search_path has no current schema: public is what users mean */
 	r->defschema = ADUP(r, cur ? cur : "public");
-	r->version = rows.nrows ? strtol(mig_rows_get(&rows, 0, 1), NULL, 10) : 0;
+	r->version = strtol(mig_rows_get(&rows, 0, SET_VERSION), NULL, 10);
+	MIG_VEC(const char *) oids = { 0 };
+	parse_array(&r->s->arena, mig_rows_get(&rows, 0, SET_OPCLASSES), &oids);
+	for (size_t i = 0; i < oids.n; i++) {
+		mig_vec_push(&r->odd_opclasses, to_oid(oids.v[i]));
+	}
+	mig_vec_free(&oids);
 	if (r->version < 120000) {
 		rc = mig_error(MIG_ECLASS_DB,
-			       "reflection needs PostgreSQL 12 or later (the server is version %ld)",
+			       "reflection needs PostgreSQL 12 or later (server_version_num %ld)",
 			       r->version);
 	}
 done:
@@ -1019,25 +1296,29 @@ int pg_reflect(struct mig_db *db, const struct mig_reflect_opts *opts, struct mi
 	r.db = db;
 	r.opts = opts;
 	r.s = mig_schema_new();
-	r.ns = opts && opts->include_schemas ? ns_all : ns_current;
+	r.all_schemas = opts && opts->include_schemas;
 	int rc;
 	if ((rc = load_settings(&r)) < 0 || (rc = load_relations(&r)) < 0 ||
-	    (rc = load_columns(&r)) < 0 || (rc = load_constraints(&r)) < 0) {
+	    (rc = load_columns(&r)) < 0 || (rc = load_comments(&r)) < 0 ||
+	    (rc = load_constraints(&r)) < 0 || (rc = load_indexes(&r)) < 0 ||
+	    (rc = load_types(&r)) < 0 || (rc = load_objects(&r)) < 0) {
 		goto done;
 	}
 	settle_autoincrement(&r);
-	if ((rc = load_indexes(&r)) < 0 || (rc = load_types(&r)) < 0 ||
-	    (rc = load_objects(&r)) < 0) {
-		goto done;
-	}
+	settle_sequences(&r);
 	record_found(&r);
 done:
 	for (size_t i = 0; i < r.tinfo.n; i++) {
 		mig_vec_free(&r.tinfo.v[i].attnums);
+		mig_vec_free(&r.tinfo.v[i].names);
 		mig_vec_free(&r.tinfo.v[i].serial);
+		mig_vec_free(&r.tinfo.v[i].identity);
 	}
 	mig_vec_free(&r.tinfo);
 	mig_vec_free(&r.rels);
+	mig_vec_free(&r.owned);
+	mig_vec_free(&r.odd_opclasses);
+	mig_vec_free(&r.constraint_indexes);
 	for (size_t i = 0; i < r.found.n; i++) {
 		free(r.found.v[i].warning);
 	}

@@ -6,9 +6,9 @@
 #include "dialect.h"
 
 /* The number of statements pg_reflect sends, whatever the size of the
- * database: settings, relations, columns, constraints, indexes, types and
- * other objects, each read in one bulk catalog query. */
-#define PG_REFLECT_QUERIES 7
+ * database: settings, relations, columns, comments, constraints, indexes,
+ * types and other objects, each read in one bulk catalog query. */
+#define PG_REFLECT_QUERIES 8
 
 /* Reflect the database db is connected to from pg_catalog (the reflect slot
  * of the PostgreSQL impl). */

@@ -374,6 +374,12 @@ static void parse_column_def(struct mig_arena *a, const struct ddl *d, size_t i,
 				if (ddl_punct(d, i, '-') || ddl_punct(d, i, '+')) {
 					i++;
 				}
+				/* a blob literal X'00' is a word and a string */
+				if (i + 1 < end && d->toks.v[i].kind == TK_WORD &&
+				    d->toks.v[i + 1].kind == TK_STRING &&
+				    d->toks.v[i + 1].start == d->toks.v[i].end) {
+					i++;
+				}
 				i++;
 			}
 			col.dflt = ddl_text(a, d, from, i < end ? i : end);
@@ -657,6 +663,9 @@ static int read_objects(struct reflector *R)
 				continue;
 			}
 			add_object(R, MIG_OBJ_TRIGGER, name, tbl);
+			/* a table rebuild recreates the table's triggers from it */
+			R->s->objects.v[R->s->objects.n - 1].sql =
+				mig_arena_strdup(&R->s->arena, sql);
 			warn(R, "trigger '%s' on table '%s' is not represented in the model (ignored "
 				"by migrate)",
 			     name, tbl);
@@ -970,7 +979,7 @@ static int read_indexes(struct reflector *R)
 		}
 		struct mig_index_elem e = { NULL, NULL, strcmp(CELL(&rows, r, 6), "0") != 0 };
 		int cid = atoi(CELL(&rows, r, 4));
-		if (cid >= 0) {
+		if (cid >= 0 && (size_t)cid < rt->t->columns.n) {
 			const struct mig_column *c = &rt->t->columns.v[cid];
 			e.column = c->name;
 			const char *coll = CELL(&rows, r, 7);
@@ -978,8 +987,8 @@ static int read_indexes(struct reflector *R)
 			if (coll && !mig_strieq(coll, own)) {
 				e.expression = collate_mark;
 			}
-		} else if (cid == -1) {
-			e.expression = "rowid";
+		} else {
+			e.expression = cid == -1 ? "rowid" : NULL; /* -2: the text, below */
 		}
 		mig_vec_push(&ix.elems, e);
 	}

@@ -1,6 +1,7 @@
 /* The SQLite dialect, on the sqlite3 library: opening a database file,
  * statements, transactions (BEGIN IMMEDIATE, which is also the migration
- * lock), quoting and catalog look-ups. */
+ * lock, with foreign keys off for table rebuilds), the foreign key check,
+ * quoting and catalog look-ups. */
 #include "dialect.h"
 #include "sqlite.h"
 
@@ -25,6 +26,9 @@ struct sqlite_dialect {
 	int lock_timeout_s;
 	void (*on_wait)(void *arg);
 	void *on_wait_arg;
+	/* begin turned foreign key enforcement off; commit and rollback turn it
+	 * back on */
+	bool fk_restore;
 };
 
 static struct sqlite_dialect *sqlite_from_db(struct mig_db *db)
@@ -266,13 +270,39 @@ static int sqlite_query(struct mig_db *db, const char *sql, struct mig_rows *out
 	return sqlite_do(sqlite_from_db(db), sql, out);
 }
 
+/* A table rebuild drops a table that others may reference: with foreign
+ * keys enforced, that would delete or refuse their rows. SQLite changes the
+ * setting only outside a transaction, so it is off for the whole of ours;
+ * the runner calls verify (PRAGMA foreign_key_check) before committing. */
+static void sqlite_fk_off(struct sqlite_dialect *sq)
+{
+	int on = 0;
+	if (!sqlite3_get_autocommit(sq->conn)) {
+		return;
+	}
+	sqlite3_db_config(sq->conn, SQLITE_DBCONFIG_ENABLE_FKEY, -1, &on);
+	if (on) {
+		sqlite3_db_config(sq->conn, SQLITE_DBCONFIG_ENABLE_FKEY, 0, &on);
+		sq->fk_restore = true;
+	}
+}
+
+/* Enforce foreign keys again once the transaction is over. */
+static void sqlite_fk_restore(struct sqlite_dialect *sq)
+{
+	int on = 0;
+	if (sq->fk_restore && sqlite3_get_autocommit(sq->conn)) {
+		sqlite3_db_config(sq->conn, SQLITE_DBCONFIG_ENABLE_FKEY, 1, &on);
+		sq->fk_restore = false;
+	}
+}
+
 /* BEGIN IMMEDIATE takes the database's write lock at once, so two writers
  * queue here rather than fail half way. After mig_db_lock it is the
  * migration lock: tried without waiting first, so that the wait can be
  * announced, then with the lock's timeout. */
-static int sqlite_begin(struct mig_db *db)
+static int sqlite_begin_immediate(struct sqlite_dialect *sq)
 {
-	struct sqlite_dialect *sq = sqlite_from_db(db);
 	static const char sql[] = "BEGIN IMMEDIATE";
 	char *msg = NULL;
 	int code, rc = MIG_ERROR;
@@ -306,12 +336,24 @@ static int sqlite_begin(struct mig_db *db)
 	return rc;
 }
 
+static int sqlite_begin(struct mig_db *db)
+{
+	struct sqlite_dialect *sq = sqlite_from_db(db);
+	sqlite_fk_off(sq);
+	int rc = sqlite_begin_immediate(sq);
+	if (rc < 0) {
+		sqlite_fk_restore(sq);
+	}
+	return rc;
+}
+
 static int sqlite_commit(struct mig_db *db)
 {
 	struct sqlite_dialect *sq = sqlite_from_db(db);
 	int rc = sqlite_do(sq, "COMMIT", NULL);
 	/* a COMMIT that found the database busy leaves the transaction open */
 	db->in_transaction = !sqlite3_get_autocommit(sq->conn);
+	sqlite_fk_restore(sq);
 	return rc;
 }
 
@@ -320,6 +362,7 @@ static int sqlite_rollback(struct mig_db *db)
 	struct sqlite_dialect *sq = sqlite_from_db(db);
 	int rc = sqlite_do(sq, "ROLLBACK", NULL);
 	db->in_transaction = !sqlite3_get_autocommit(sq->conn);
+	sqlite_fk_restore(sq);
 	return rc;
 }
 
@@ -354,6 +397,47 @@ static int sqlite_unlock(struct mig_db *db, const char *name)
 	sq->on_wait = NULL;
 	sq->on_wait_arg = NULL;
 	return 0;
+}
+
+/* How many violations the foreign key check lists before "and N more". */
+#define MIG_SQLITE_FK_LISTED 10
+
+/* PRAGMA foreign_key_check over the whole database: the rows whose parent
+ * row is missing, as one error. */
+static int sqlite_verify(struct mig_db *db)
+{
+	static const char sql[] = "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check "
+				  "ORDER BY \"table\", rowid, parent";
+	struct sqlite_dialect *sq = sqlite_from_db(db);
+	struct mig_rows rows = MIG_ROWS_INIT;
+	struct mig_str s = MIG_STR_INIT;
+	int rc = sqlite_do(sq, sql, &rows);
+	if (rc < 0 || rows.nrows == 0) {
+		goto done;
+	}
+	if (rows.nrows == 1) {
+		mig_str_add(&s, "foreign key check failed: ");
+	} else {
+		mig_str_addf(&s, "foreign key check failed (%zu violations): ", rows.nrows);
+	}
+	for (size_t i = 0; i < rows.nrows && i < MIG_SQLITE_FK_LISTED; i++) {
+		const char *rowid = mig_rows_get(&rows, i, 1);
+		mig_str_addf(&s, "%stable '%s' ", i ? "; " : "", mig_rows_get(&rows, i, 0));
+		if (rowid) {
+			mig_str_addf(&s, "rowid %s", rowid);
+		} else {
+			mig_str_add(&s, "(a row without rowid)");
+		}
+		mig_str_addf(&s, " references a missing row of '%s'", mig_rows_get(&rows, i, 2));
+	}
+	if (rows.nrows > MIG_SQLITE_FK_LISTED) {
+		mig_str_addf(&s, "; and %zu more", rows.nrows - MIG_SQLITE_FK_LISTED);
+	}
+	rc = mig_error(MIG_ECLASS_DB, "%s", s.buf);
+done:
+	mig_str_release(&s);
+	mig_rows_release(&rows);
+	return rc;
 }
 
 static void sqlite_quote_ident(struct mig_str *out, const char *ident)
@@ -436,4 +520,6 @@ const struct mig_dialect_impl mig_sqlite_impl = {
 	.quote_ident = sqlite_quote_ident,
 	.quote_literal = sqlite_quote_literal,
 	.reflect = sqlite_reflect,
+	.render_op = sqlite_render_op,
+	.verify = sqlite_verify,
 };

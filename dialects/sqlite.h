@@ -13,4 +13,9 @@
 int sqlite_reflect(struct mig_db *db, const struct mig_reflect_opts *opts,
 		   struct mig_schema **out);
 
+/* Render one op as SQLite statements (dialects/sqlite-render.c): ALTER TABLE
+ * where SQLite has it, a table rebuild (which needs ctx->schema) elsewhere. */
+int sqlite_render_op(const struct mig_render_ctx *ctx, const struct mig_op *op,
+		     struct mig_strlist *out);
+
 #endif

@@ -337,6 +337,17 @@ int mig_model_parse_column(struct mig_ydoc *d, struct mig_schema *s, const char 
 			     "%s: a computed column cannot have a default", what);
 		bad++;
 	}
+	/* a generic type that is not an integer cannot count (a dialect's own
+	 * type, "int unsigned", is the dialect's to judge) */
+	bool countable = out->type.kind == MIG_TYPE_OTHER || out->type.kind == MIG_TYPE_SMALLINT ||
+			 out->type.kind == MIG_TYPE_INTEGER || out->type.kind == MIG_TYPE_BIGINT;
+	if (have_type && out->type.raw && !countable &&
+	    (out->identity || out->autoincrement == MIG_TRUE)) {
+		const char *key = out->identity ? "identity" : "autoincrement";
+		mig_ydoc_err(d, map_key_node(d, node, key), "%s: '%s' needs an integer type, not '%s'",
+			     what, key, out->type.raw);
+		bad++;
+	}
 	if (out->identity && out->computed_sql) {
 		mig_ydoc_err(d, map_key_node(d, node, "computed"),
 			     "%s: an identity column cannot be computed", what);

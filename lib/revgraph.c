@@ -221,7 +221,6 @@ static void report_cycle(struct mig_revgraph *g, const unsigned char *done, stru
 		at[i] = (size_t)-1;
 	}
 	size_t len = 0, cur = start;
-	bool via_dep_first = false;
 	while (at[cur] == (size_t)-1) {
 		at[cur] = len;
 		step[len++] = cur;
@@ -235,9 +234,6 @@ static void report_cycle(struct mig_revgraph *g, const unsigned char *done, stru
 		for (size_t k = 0; k < r->ndeps && next == (size_t)-1; k++) {
 			if (!done[r->deps[k]->index]) {
 				next = r->deps[k]->index;
-				if (len == 1) {
-					via_dep_first = true;
-				}
 			}
 		}
 		cur = next;
@@ -260,7 +256,6 @@ static void report_cycle(struct mig_revgraph *g, const unsigned char *done, stru
 	}
 	struct mig_revision *r = NODE(g, lowest);
 	const struct mig_pos *p = r->ndown ? &r->pos_down_revision : &r->pos_depends_on;
-	(void)via_dep_first;
 	diag_at(dg, p, r->path, "%s", s.buf);
 	mig_str_release(&s);
 	free(at);
@@ -274,8 +269,8 @@ static int link_graph(struct mig_revgraph *g, struct mig_diags *dg)
 		struct mig_revision *r = NODE(g, i);
 		struct mig_revision *prev = mig_strmap_put(&g->ids, r->id, r);
 		if (prev) {
-			diag_at(dg, &r->pos_revision, r->path, "duplicate revision id '%s' (also in '%s')",
-				r->id, prev->path);
+			diag_at(dg, &r->pos_revision, r->path,
+				"duplicate revision id '%s' (also in '%s')", r->id, prev->path);
 		}
 	}
 	for (size_t i = 0; i < g->n; i++) {
@@ -304,7 +299,8 @@ static int link_graph(struct mig_revgraph *g, struct mig_diags *dg)
 			struct mig_revision *p = mig_strmap_get(&g->ids, r->down_revisions[k]);
 			if (!p) {
 				diag_at(dg, &r->pos_down_revision, r->path,
-					"down_revision '%s' names no revision", r->down_revisions[k]);
+					"down_revision '%s' names no revision",
+					r->down_revisions[k]);
 			}
 			r->parents[k] = p;
 		}
@@ -345,7 +341,8 @@ static int link_graph(struct mig_revgraph *g, struct mig_diags *dg)
 	for (size_t i = 0; i < g->n; i++) {
 		struct mig_revision *r = NODE(g, i);
 		size_t total = r->nchildren + r->ndependents;
-		r->children = total ? mig_arena_alloc(&g->arena, total * sizeof(*r->children)) : NULL;
+		r->children =
+			total ? mig_arena_alloc(&g->arena, total * sizeof(*r->children)) : NULL;
 		r->dependents = r->children ? r->children + r->nchildren : NULL;
 		r->nchildren = r->ndependents = 0;
 	}
@@ -810,8 +807,8 @@ static int find_revision(const struct mig_revgraph *g, const char *sym, bool all
 	size_t len = strlen(sym);
 	if (len < 4) {
 		return mig_error_code(MIG_ENOTFOUND, MIG_ECLASS_USAGE,
-				      "no such revision or branch '%s' (a partial revision id needs "
-				      "at least four characters)",
+				      "no such revision or branch '%s' (a partial revision id "
+				      "needs at least four characters)",
 				      sym);
 	}
 	struct mig_revlist found = MIG_REVLIST_INIT;
@@ -822,8 +819,8 @@ static int find_revision(const struct mig_revgraph *g, const char *sym, bool all
 	}
 	int rc = 0;
 	if (found.n == 0) {
-		rc = mig_error_code(MIG_ENOTFOUND, MIG_ECLASS_USAGE, "no such revision or branch '%s'",
-				    sym);
+		rc = mig_error_code(MIG_ENOTFOUND, MIG_ECLASS_USAGE,
+				    "no such revision or branch '%s'", sym);
 	} else if (found.n > 1) {
 		struct mig_str s = MIG_STR_INIT;
 		join_ids(&s, &found);
@@ -893,8 +890,8 @@ static int parse_target(const struct mig_revgraph *g, const char *text, struct t
 			}
 		}
 		if (!b) {
-			return mig_error_code(MIG_ENOTFOUND, MIG_ECLASS_USAGE, "no such branch '%s'",
-					      t->branch);
+			return mig_error_code(MIG_ENOTFOUND, MIG_ECLASS_USAGE,
+					      "no such branch '%s'", t->branch);
 		}
 		t->branch_rev = b;
 		t->lin = lineage(g, b);
@@ -911,7 +908,8 @@ static int parse_target(const struct mig_revgraph *g, const char *text, struct t
 			errno = 0;
 			long v = strtol(rest + d, NULL, 10);
 			if (errno || v > 1000000) {
-				return mig_error(MIG_ECLASS_USAGE, "invalid relative target '%s'", text);
+				return mig_error(MIG_ECLASS_USAGE, "invalid relative target '%s'",
+						 text);
 			}
 			t->relative = true;
 			t->steps = rest[d - 1] == '-' ? -v : v;
@@ -1004,8 +1002,8 @@ static int walk(const struct mig_revgraph *g, const struct mig_revision *start, 
 							 text, done);
 				}
 				return mig_error(MIG_ECLASS_USAGE,
-						 "relative target '%s' goes past the head: only %ld "
-						 "step(s) up from '%s'",
+						 "relative target '%s' goes past the head: only "
+						 "%ld step(s) up from '%s'",
 						 text, done, start->id);
 			}
 			if (next.n > 1) {
@@ -1014,13 +1012,15 @@ static int walk(const struct mig_revgraph *g, const struct mig_revision *start, 
 				mig_revlist_release(&next);
 				if (at_base) {
 					mig_error(MIG_ECLASS_USAGE,
-						  "relative target '%s' is ambiguous: there are several "
-						  "bases (%s); use '<label>@+N' or '<id>+N'",
+						  "relative target '%s' is ambiguous: there are "
+						  "several bases (%s); use '<label>@+N' or "
+						  "'<id>+N'",
 						  text, s.buf);
 				} else {
 					mig_error(MIG_ECLASS_USAGE,
-						  "relative target '%s' is ambiguous: '%s' is a branch "
-						  "point (%s); use '<label>@+N' or '<id>+N'",
+						  "relative target '%s' is ambiguous: '%s' is a "
+						  "branch point (%s); use '<label>@+N' or "
+						  "'<id>+N'",
 						  text, cur->id, s.buf);
 				}
 				mig_str_release(&s);
@@ -1035,14 +1035,15 @@ static int walk(const struct mig_revgraph *g, const struct mig_revision *start, 
 					break;
 				}
 				return mig_error(MIG_ECLASS_USAGE,
-						 "relative target '%s' goes past the base: only %ld "
-						 "step(s) down from '%s'",
+						 "relative target '%s' goes past the base: only "
+						 "%ld step(s) down from '%s'",
 						 text, done, start->id);
 			}
 			if (cur->ndown > 1) {
 				return mig_error(MIG_ECLASS_USAGE,
-						 "relative target '%s' is ambiguous: '%s' is a merge "
-						 "point; use '<id>-N' from one of its down revisions",
+						 "relative target '%s' is ambiguous: '%s' is a "
+						 "merge point; use '<id>-N' from one of its down "
+						 "revisions",
 						 text, cur->id);
 			}
 			if (cur->ndown == 0) {
@@ -1136,8 +1137,8 @@ static int resolve_parsed(const struct mig_revgraph *g, struct target *t, const 
 			struct mig_str s = MIG_STR_INIT;
 			join_ids(&s, &from);
 			mig_error(MIG_ECLASS_USAGE,
-				  "relative target '%s' is ambiguous: there are several current heads "
-				  "(%s); use '<label>@%+ld' or '<id>%+ld'",
+				  "relative target '%s' is ambiguous: there are several current "
+				  "heads (%s); use '<label>@%+ld' or '<id>%+ld'",
 				  text, s.buf, t->steps, t->steps);
 			mig_str_release(&s);
 			mig_revlist_release(&from);
@@ -1150,7 +1151,8 @@ static int resolve_parsed(const struct mig_revgraph *g, struct target *t, const 
 				return 0;
 			}
 			return mig_error(MIG_ECLASS_USAGE,
-					 "relative target '%s' goes past the base: nothing is applied",
+					 "relative target '%s' goes past the base: nothing is "
+					 "applied",
 					 text);
 		}
 	}
@@ -1229,12 +1231,24 @@ int mig_revgraph_current(const struct mig_revgraph *g, const struct mig_strlist 
 
 /* ---- history ranges ---- */
 
+static bool has_label(const struct mig_revision *r, const char *label)
+{
+	for (size_t l = 0; l < r->nlabels; l++) {
+		if (strcmp(r->labels[l], label) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+
 int mig_revgraph_split_range(const char *range, char **from, char **to)
 {
 	const char *c = strchr(range, ':');
 	if (!c) {
 		return mig_error(MIG_ECLASS_USAGE,
-				 "invalid range '%s': write [start]:[end], [start]: or :[end]", range);
+				 "invalid range '%s': write [start]:[end], [start]: or :[end]",
+				 range);
 	}
 	*from = c > range ? xstrndup(range, (size_t)(c - range)) : NULL;
 	*to = c[1] ? xstrdup(c + 1) : NULL;
@@ -1278,7 +1292,8 @@ int mig_revgraph_history(const struct mig_revgraph *g, const char *range,
 	bool lo_rel = is_bare_relative(los), hi_rel = is_bare_relative(his);
 	if (lo_rel && hi_rel) {
 		mig_error(MIG_ECLASS_USAGE,
-			  "invalid range '%s': at most one side may be relative to the other", range);
+			  "invalid range '%s': at most one side may be relative to the other",
+			  range);
 		goto done;
 	}
 	if (hi_rel) {
@@ -1319,19 +1334,22 @@ int mig_revgraph_history(const struct mig_revgraph *g, const char *range,
 		free(above);
 		free(below);
 	} else if (lo_branch) {
-		/* <label>@base: only the revisions of that branch */
+		/* <label>@base: only the revisions of that branch (a revision id
+		 * standing for the branch: its line of descent) */
+		const struct mig_revision *b = NULL;
+		unsigned char *lin = NULL;
+		bool is_label = mig_revgraph_label(g, lo_branch) != NULL;
+		if (!is_label) {
+			if (find_revision(g, lo_branch, false, NULL, &b) < 0) {
+				goto done;
+			}
+			lin = lineage(g, b);
+		}
 		for (size_t i = 0; i < g->n; i++) {
-			const struct mig_revision *r = NODE(g, i);
-			bool on = false;
-			for (size_t l = 0; l < r->nlabels && !on; l++) {
-				on = strcmp(r->labels[l], lo_branch) == 0;
-			}
-			if (!on && mig_revgraph_label(g, lo_branch) == NULL) {
-				/* a revision id stands for the branch: its lineage */
-				on = true;
-			}
+			bool on = is_label ? has_label(NODE(g, i), lo_branch) : lin[i];
 			need[i] = need[i] && on;
 		}
+		free(lin);
 	}
 	history_order(g, need, out);
 	rc = 0;
@@ -1376,16 +1394,6 @@ int mig_revgraph_upgrade_revs(const struct mig_revgraph *g, const struct mig_rev
 	return 0;
 }
 
-static bool has_label(const struct mig_revision *r, const char *label)
-{
-	for (size_t l = 0; l < r->nlabels; l++) {
-		if (strcmp(r->labels[l], label) == 0) {
-			return true;
-		}
-	}
-	return false;
-}
-
 int mig_revgraph_downgrade_revs(const struct mig_revgraph *g, const struct mig_revlist *current,
 				const struct mig_revision *target, const char *branch,
 				struct mig_revlist *out)
@@ -1401,7 +1409,8 @@ int mig_revgraph_downgrade_revs(const struct mig_revgraph *g, const struct mig_r
 			branch_rev = mig_revgraph_get(g, branch);
 		}
 		if (!branch_rev) {
-			mig_error_code(MIG_ENOTFOUND, MIG_ECLASS_USAGE, "no such branch '%s'", branch);
+			mig_error_code(MIG_ENOTFOUND, MIG_ECLASS_USAGE, "no such branch '%s'",
+				       branch);
 			goto done;
 		}
 	}
@@ -1433,8 +1442,8 @@ int mig_revgraph_downgrade_revs(const struct mig_revgraph *g, const struct mig_r
 			free(anc);
 			if (!roots.n) {
 				mig_error(MIG_ECLASS_USAGE,
-					  "'%s@%s' is not a valid downgrade target from the current "
-					  "head(s)",
+					  "'%s@%s' is not a valid downgrade target from the "
+					  "current head(s)",
 					  branch, target->id);
 				goto done;
 			}
@@ -1838,7 +1847,8 @@ int mig_revision_generate(const struct mig_revgraph *g, const struct mig_config 
 		}
 		if (mig_revgraph_label(g, o->rev_id)) {
 			rc = mig_error_code(MIG_EEXISTS, MIG_ECLASS_USAGE,
-					    "revision id '%s' is already a branch label", o->rev_id);
+					    "revision id '%s' is already a branch label",
+					    o->rev_id);
 			goto done;
 		}
 		id = xstrdup(o->rev_id);
@@ -1860,8 +1870,9 @@ int mig_revision_generate(const struct mig_revgraph *g, const struct mig_config 
 		int r = mig_revgraph_resolve(g, heads[i], NULL, &l);
 		if (r == MIG_EMULTIHEAD && !o->nheads) {
 			mig_error_code(MIG_EMULTIHEAD, MIG_ECLASS_USAGE,
-				       "multiple heads are present; please specify the head revision "
-				       "on which the new revision should be based, or perform a merge");
+				       "multiple heads are present; please specify the head "
+				       "revision on which the new revision should be based, or "
+				       "perform a merge");
 		}
 		if (r < 0) {
 			mig_revlist_release(&l);

@@ -446,7 +446,8 @@ static int fast_parse(const char *text, size_t len, struct mig_arena *a, struct 
 		size_t klen = (size_t)(p - k);
 		int key = -1;
 		for (int i = 0; i < K_COUNT; i++) {
-			if (strlen(header_keys[i]) == klen && memcmp(header_keys[i], k, klen) == 0) {
+			if (strlen(header_keys[i]) == klen &&
+			    memcmp(header_keys[i], k, klen) == 0) {
 				key = i;
 				break;
 			}
@@ -651,7 +652,8 @@ static void build(const char *path, const struct rawhdr *raw, struct mig_arena *
 		if (v->kind != V_SCALAR || !*v->str) {
 			verr(dg, path, v, "'revision' must be a revision id");
 		} else if (id_problem(v->str)) {
-			verr(dg, path, v, "invalid revision id '%s': %s", v->str, id_problem(v->str));
+			verr(dg, path, v, "invalid revision id '%s': %s", v->str,
+			     id_problem(v->str));
 		} else {
 			r->id = v->str;
 		}
@@ -662,22 +664,25 @@ static void build(const char *path, const struct rawhdr *raw, struct mig_arena *
 		r->pos_down_revision = vpos(path, v);
 		if (!names_value(v, a, &r->down_revisions, &r->ndown)) {
 			verr(dg, path, v,
-			     "'down_revision' must be null, a revision id or a list of revision ids");
+			     "'down_revision' must be null, a revision id or a list of "
+			     "revision ids");
 		} else {
 			for (size_t i = 0; i < r->ndown; i++) {
 				const char *d = r->down_revisions[i];
 				if (id_problem(d)) {
-					verr(dg, path, v, "down_revision: invalid revision id '%s': %s", d,
+					verr(dg, path, v,
+					     "down_revision: invalid revision id '%s': %s", d,
 					     id_problem(d));
 					continue;
 				}
 				if (r->id && strcmp(d, r->id) == 0) {
-					verr(dg, path, v, "revision '%s' names itself in down_revision",
-					     d);
+					verr(dg, path, v,
+					     "revision '%s' names itself in down_revision", d);
 				}
 				for (size_t j = 0; j < i; j++) {
 					if (strcmp(r->down_revisions[j], d) == 0) {
-						verr(dg, path, v, "down_revision names '%s' twice", d);
+						verr(dg, path, v,
+						     "down_revision names '%s' twice", d);
 						break;
 					}
 				}
@@ -711,7 +716,8 @@ static void build(const char *path, const struct rawhdr *raw, struct mig_arena *
 			for (size_t i = 0; i < r->ndepends_on; i++) {
 				const char *d = r->depends_on[i];
 				if (r->id && strcmp(d, r->id) == 0) {
-					verr(dg, path, v, "revision '%s' names itself in depends_on", d);
+					verr(dg, path, v,
+					     "revision '%s' names itself in depends_on", d);
 				}
 			}
 		}
@@ -731,7 +737,8 @@ static void build(const char *path, const struct rawhdr *raw, struct mig_arena *
 		if (v->kind == V_SCALAR) {
 			r->create_date = v->str;
 		} else if (v->kind != V_NULL) {
-			verr(dg, path, v, "'create_date' must be a date, as in 2026-11-22 10:00:00");
+			verr(dg, path, v,
+			     "'create_date' must be a date, as in 2026-11-22 10:00:00");
 		}
 	}
 
@@ -884,7 +891,8 @@ int mig_revision_new_id(char **out)
 		if (n <= 0) {
 			int e = n < 0 ? errno : EIO;
 			close(fd);
-			return mig_error(MIG_ECLASS_OS, "cannot read '/dev/urandom': %s", strerror(e));
+			return mig_error(MIG_ECLASS_OS, "cannot read '/dev/urandom': %s",
+					 strerror(e));
 		}
 		got += (size_t)n;
 	}
@@ -999,7 +1007,8 @@ int mig_revision_date_now(const char *tz, struct mig_revision_date *out)
 		long long v = strtoll(sde, &end, 10);
 		if (*end || errno || v < 0) {
 			return mig_error(MIG_ECLASS_USAGE,
-					 "invalid SOURCE_DATE_EPOCH '%s': expected seconds since 1970",
+					 "invalid SOURCE_DATE_EPOCH '%s': expected seconds since "
+					 "1970",
 					 sde);
 		}
 		return mig_revision_date_at(tz, (time_t)v, 0, out);
@@ -1293,8 +1302,8 @@ int mig_hook_run(const struct mig_hook *hook, const char *path)
 	int split = split_words(optstr, &argv);
 	free(optstr);
 	if (split < 0) {
-		mig_error(MIG_ECLASS_USAGE, "post-write hook '%s': unbalanced quotes in options '%s'",
-			  name, opts);
+		mig_error(MIG_ECLASS_USAGE,
+			  "post-write hook '%s': unbalanced quotes in options '%s'", name, opts);
 		goto done;
 	}
 	for (size_t i = 1; i < argv.n; i++) {

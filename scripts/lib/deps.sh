@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Installs the Debian packages that building and testing migrate need.
 # Sourced by scripts/test and scripts/demo; call mig_deps_ensure.
 #

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Throwaway PostgreSQL and MariaDB servers for the tests. Sourced by
 # scripts/test and scripts/test-servers.
 #
@@ -91,7 +92,7 @@ mig_pg_bindir() {
 		echo /usr/lib/postgresql/15/bin
 		return 0
 	fi
-	d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+	d=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 	if [[ -n $d && -x $d/initdb ]]; then
 		echo "$d"
 		return 0

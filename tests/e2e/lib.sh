@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for the end-to-end tests, sourced by each tests/e2e/<name>.sh:
 #
 #   . "$MIGRATE_E2E_LIB"
@@ -220,7 +221,7 @@ require_servers() {
 # E2E_URL_USER, E2E_URL_PASSWORD, E2E_URL_HOST, E2E_URL_PORT, E2E_URL_DB.
 e2e_parse_url() {
 	local rest=${1#*://} auth hostport
-	E2E_URL_USER= E2E_URL_PASSWORD=
+	E2E_URL_USER='' E2E_URL_PASSWORD=''
 	if [[ $rest == *@* ]]; then
 		auth=${rest%%@*}
 		rest=${rest#*@}

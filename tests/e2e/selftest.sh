@@ -2,6 +2,7 @@
 # Checks the e2e helpers themselves: the temp folder, run and its captures,
 # that failed assertions are detected, and fresh databases and SQL helpers on
 # both test servers and on SQLite.
+# shellcheck source=tests/e2e/lib.sh
 . "$MIGRATE_E2E_LIB"
 require_servers
 

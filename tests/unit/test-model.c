@@ -88,7 +88,7 @@ static const char users_yaml[] =
 	"      nickname: text\n"
 	"      tags: text[]\n"
 	"      meta: jsonb\n"
-	"      code: {type: char(3), autoincrement: true}\n"
+	"      code: {type: integer, autoincrement: true}\n"
 	"    indexes:\n"
 	"      - {columns: [org_id]}\n"
 	"      - {name: ix_users_lower_email, expressions: [\"lower(email)\"], unique: true,\n"
@@ -194,7 +194,7 @@ static void test_model_good_folder(void **state)
 		"  column nickname: TEXT raw=\"text\" null @%1$s/users.yaml:20:7\n"
 		"  column tags: OTHER raw=\"text[]\" null @%1$s/users.yaml:21:7\n"
 		"  column meta: OTHER raw=\"jsonb\" null @%1$s/users.yaml:22:7\n"
-		"  column code: CHAR len=3 raw=\"char(3)\" null autoincrement=true"
+		"  column code: INTEGER raw=\"integer\" null autoincrement=true"
 		" @%1$s/users.yaml:23:7\n"
 		"  primary key pk_users (id)\n"
 		"  index ix_users_org_id (org_id) @%1$s/users.yaml:25:9\n"
@@ -623,6 +623,19 @@ static const struct bad_case bad_cases[] = {
 	  "bad-default.yaml:4:35: 'default' must be a SQL expression (write \"NULL\" for a NULL "
 	  "default)\n"
 	  "bad-default.yaml:5:35: 'default' must be a SQL expression" },
+	{ "not-countable.yaml",
+	  "enums:\n"
+	  "  e: [a]\n"
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns:\n"
+	  "      a: {type: text, autoincrement: true}\n"
+	  "      b: {type: \"numeric(10,0)\", identity: true}\n"
+	  "      c: {type: int unsigned, autoincrement: true}\n"
+	  "      d: {type: varchar(3), autoincrement: false}\n",
+	  "not-countable.yaml:6:23: column 'a': 'autoincrement' needs an integer type, not 'text'\n"
+	  "not-countable.yaml:7:34: column 'b': 'identity' needs an integer type, not "
+	  "'numeric(10,0)'" },
 	{ "bad-identity.yaml",
 	  "tables:\n"
 	  "  t:\n"

@@ -54,8 +54,7 @@ static int setup_db(void **state)
 {
 	static unsigned seq;
 	struct pgr_state *st = xcalloc(1, sizeof(*st));
-	st->name = xasprintf("migrate_test_pgr_%ld_%ld_%u", (long)getpid(), (long)time(NULL),
-			     seq++);
+	st->name = xasprintf("migrate_test_pgr_%ld_%ld_%u", (long)getpid(), (long)time(NULL), seq++);
 	char *sql = xasprintf("CREATE DATABASE \"%s\"", st->name);
 	admin_exec(sql);
 	free(sql);
@@ -376,7 +375,7 @@ static void test_pg_reflect_include_schemas(void **state)
 {
 	struct pgr_state *st = *state;
 	mig_assert_ok(mig_db_exec(st->db, features_sql));
-	struct mig_reflect_opts opts = { 0 };
+	struct mig_reflect_opts opts = {0};
 	opts.include_schemas = true;
 	struct mig_schema *s = reflect(st->db, &opts);
 	struct mig_str want = MIG_STR_INIT;
@@ -387,17 +386,17 @@ static void test_pg_reflect_include_schemas(void **state)
 	mig_str_add(&want, "enum billing.state (open, closed)\n");
 	mig_str_addn(&want, features_tables, (size_t)(split - features_tables));
 	mig_str_add(&want, "table billing.invoices\n"
-			   "  column id: INTEGER not-null pk autoincrement=false\n"
-			   "  column child_id: INTEGER null\n"
-			   "  column state: ENUM raw=\"billing.state\" enum=billing.state null\n"
-			   "  primary key invoices_pkey (id)\n"
-			   "  foreign key invoices_child_id_fkey (child_id) -> child (id)\n"
-			   "table billing.lines\n"
-			   "  column id: INTEGER not-null pk autoincrement=false\n"
-			   "  column invoice_id: INTEGER null\n"
-			   "  primary key lines_pkey (id)\n"
-			   "  foreign key lines_invoice_id_fkey (invoice_id) -> billing.invoices "
-			   "(id)\n");
+	                   "  column id: INTEGER not-null pk autoincrement=false\n"
+	                   "  column child_id: INTEGER null\n"
+	                   "  column state: ENUM raw=\"billing.state\" enum=billing.state null\n"
+	                   "  primary key invoices_pkey (id)\n"
+	                   "  foreign key invoices_child_id_fkey (child_id) -> child (id)\n"
+	                   "table billing.lines\n"
+	                   "  column id: INTEGER not-null pk autoincrement=false\n"
+	                   "  column invoice_id: INTEGER null\n"
+	                   "  primary key lines_pkey (id)\n"
+	                   "  foreign key lines_invoice_id_fkey (invoice_id) -> billing.invoices "
+	                   "(id)\n");
 	mig_str_add(&want, split);
 	char *got = dump(s);
 	/* the tables part: everything before the first object line */
@@ -408,7 +407,7 @@ static void test_pg_reflect_include_schemas(void **state)
 	*objects = 'o';
 	assert_non_null(strstr(objects, "object view billing.open_invoices\n"));
 	assert_non_null(strstr(objects, "warning: view 'billing.open_invoices' is not represented "
-					"in the model (ignored by migrate)\n"));
+	                                "in the model (ignored by migrate)\n"));
 	free(got);
 	mig_str_release(&want);
 	assert_round_trip(s, "include-schemas.yaml");
@@ -420,7 +419,7 @@ static void test_pg_reflect_include_schemas(void **state)
 	assert_null(mig_schema_find_enum(s, "billing", "state"));
 	for (size_t i = 0; i < s->objects.n; i++) {
 		assert_string_not_equal(s->objects.v[i].schema ? s->objects.v[i].schema : "",
-					"billing");
+		                        "billing");
 	}
 	mig_schema_free(s);
 }
@@ -436,7 +435,7 @@ static void test_pg_reflect_exclude(void **state)
 	mig_strlist_push(&globs, "k*");
 	mig_strlist_push(&globs, "public.events");
 	mig_strlist_push(&globs, "*_child");
-	struct mig_reflect_opts opts = { 0 };
+	struct mig_reflect_opts opts = {0};
 	opts.exclude_tables = &globs;
 	opts.version_table = "my_versions";
 	struct mig_schema *s = reflect(st->db, &opts);
@@ -446,15 +445,16 @@ static void test_pg_reflect_exclude(void **state)
 	}
 	/* migrate_version is an ordinary table once another name is configured */
 	assert_text("base bookings child derived ident migrate_version parent plain_pk "
-		    "seq_default ",
-		    names.buf);
+	            "seq_default ",
+	            names.buf);
 	mig_str_reset(&names);
 	for (size_t i = 0; i < s->objects.n; i++) {
 		mig_str_addf(&names, "%s ", s->objects.v[i].name);
 	}
-	assert_text("free_seq shared_seq child_touch touch noop email_address year pair derived citext "
-		    "bookings_keep bookings_no_overlap ",
-		    names.buf);
+	assert_text(
+	    "free_seq shared_seq child_touch touch noop email_address year pair derived citext "
+	    "bookings_keep bookings_no_overlap ",
+	    names.buf);
 	mig_str_release(&names);
 	mig_strlist_release(&globs);
 	mig_schema_free(s);
@@ -468,15 +468,16 @@ static void create_tables(struct mig_db *db, int first, int count)
 {
 	struct mig_str sql = MIG_STR_INIT;
 	for (int i = first; i < first + count; i++) {
-		mig_str_addf(&sql, "CREATE TABLE t%05d (id integer PRIMARY KEY, prev_id integer", i);
+		mig_str_addf(&sql, "CREATE TABLE t%05d (id integer PRIMARY KEY, prev_id integer",
+		             i);
 		if (i > 0) {
 			mig_str_addf(&sql, " REFERENCES t%05d (id)", i - 1);
 		}
 		mig_str_addf(&sql,
-			     ", name varchar(50) NOT NULL, amount numeric(10,2) DEFAULT 0,"
-			     " created_at timestamptz DEFAULT now(), note text);"
-			     "CREATE INDEX ix_t%05d_name ON t%05d (name);\n",
-			     i, i);
+		             ", name varchar(50) NOT NULL, amount numeric(10,2) DEFAULT 0,"
+		             " created_at timestamptz DEFAULT now(), note text);"
+		             "CREATE INDEX ix_t%05d_name ON t%05d (name);\n",
+		             i, i);
 		if ((i - first + 1) % 250 == 0 || i == first + count - 1) {
 			mig_assert_ok(mig_db_exec(db, sql.buf));
 			mig_str_reset(&sql);
@@ -549,7 +550,8 @@ static char *warnings_of(const struct mig_schema *s)
 	return mig_str_detach(&out);
 }
 
-#define IGNORED " is not represented in the model (ignored by migrate)\n"
+#define IGNORED
+	" is not represented in the model (ignored by migrate)\n"
 
 static void test_pg_reflect_chinook(void **state)
 {
@@ -739,14 +741,10 @@ static void test_pg_reflect_sakila(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		PG_TEST(test_pg_reflect_features),
-		PG_TEST(test_pg_reflect_include_schemas),
-		PG_TEST(test_pg_reflect_exclude),
-		PG_TEST(test_pg_reflect_query_count),
-		PG_TEST(test_pg_reflect_chinook),
-		PG_TEST(test_pg_reflect_chinook_identity),
-		PG_TEST(test_pg_reflect_pagila),
-		PG_TEST(test_pg_reflect_sakila),
+	    PG_TEST(test_pg_reflect_features), PG_TEST(test_pg_reflect_include_schemas),
+	    PG_TEST(test_pg_reflect_exclude),  PG_TEST(test_pg_reflect_query_count),
+	    PG_TEST(test_pg_reflect_chinook),  PG_TEST(test_pg_reflect_chinook_identity),
+	    PG_TEST(test_pg_reflect_pagila),   PG_TEST(test_pg_reflect_sakila),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

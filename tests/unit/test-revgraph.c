@@ -343,7 +343,8 @@ static void test_revgraph_history(void **state)
 	mig_assert_fails_with(mig_revgraph_history(graph, "abc", NULL, &out),
 			      "invalid range 'abc': write [start]:[end], [start]: or :[end]");
 	mig_assert_fails_with(mig_revgraph_history(graph, "-1:+1", NULL, &out),
-			      "invalid range '-1:+1': at most one side may be relative to the other");
+			      "invalid range '-1:+1': at most one side may be relative to the "
+			      "other");
 	mig_assert_fails_with(mig_revgraph_history(graph, "zzzz:", NULL, &out),
 			      "no such revision or branch 'zzzz'");
 	assert_int_equal(out.n, 0);
@@ -585,18 +586,21 @@ static void test_revgraph_errors(void **state)
 					   NULL },
 		    "%s/aaaa_x.yaml:2:16: cycle in the revision graph: bbbb -> aaaa -> bbbb");
 	graph_fails((const char *const[]){ "aaaa_x.yaml", "revision: aaaa\ndown_revision: null\n" T,
-					   "bbbb_y.yaml", "revision: bbbb\ndown_revision: [aaaa, dddd]\n" T,
+					   "bbbb_y.yaml",
+					   "revision: bbbb\ndown_revision: [aaaa, dddd]\n" T,
 					   "cccc_y.yaml", "revision: cccc\ndown_revision: bbbb\n" T,
 					   "dddd_y.yaml", "revision: dddd\ndown_revision: null\n"
 							  "depends_on: [cccc]\n" T,
 					   NULL },
-		    "%s/bbbb_y.yaml:2:16: cycle in the revision graph: cccc -> dddd -> bbbb -> cccc");
+		    "%s/bbbb_y.yaml:2:16: cycle in the revision graph: cccc -> dddd -> bbbb -> "
+		    "cccc");
 	graph_fails((const char *const[]){ "aaaa_x.yaml", "revision: aaaa\ndown_revision: null\n" T,
 					   "aaaa_y.yaml", "revision: aaaa\ndown_revision: null\n" T,
 					   NULL },
 		    "%s/aaaa_y.yaml:1:11: duplicate revision id 'aaaa' (also in '%s/aaaa_x.yaml')");
 	graph_fails((const char *const[]){ "aaaa_x.yaml", "revision: aaaa\ndown_revision: ffff\n" T,
-					   "bbbb_x.yaml", "revision: bbbb\ndown_revision: [aaaa, eeee]\n" T,
+					   "bbbb_x.yaml",
+					   "revision: bbbb\ndown_revision: [aaaa, eeee]\n" T,
 					   NULL },
 		    "%s/aaaa_x.yaml:2:16: down_revision 'ffff' names no revision\n"
 		    "%s/bbbb_x.yaml:2:16: down_revision 'eeee' names no revision");
@@ -622,7 +626,8 @@ static void test_revgraph_errors(void **state)
 		    "'aaaa_x.yaml'");
 	/* file problems of every file come first, all of them */
 	graph_fails((const char *const[]){ "aaaa_x.yaml", "revision: aaaa\n" T, "bbbb_x.yaml",
-					   "revision: bbbb\ndown_revision: null\nnote: x\n" T, NULL },
+					   "revision: bbbb\ndown_revision: null\nnote: x\n" T,
+					   NULL },
 		    "%s/aaaa_x.yaml:1:1: missing required key 'down_revision'\n"
 		    "%s/bbbb_x.yaml:3:1: unknown key 'note' in revision file (expected one of: "
 		    "revision, down_revision, branch_labels, depends_on, message, create_date, "

@@ -155,7 +155,8 @@ static void test_revision_parse_errors(void **state)
 		    "v/x.yaml:3:1: did not find expected ',' or ']' (while parsing a flow sequence "
 		    "at line 2, column 16)");
 	/* every problem at once, in file order */
-	parse_fails("revision: a.b\ndown_revision: 7\ntransactional: 2\nupgrade: 1\ndowngrade: []\n",
+	parse_fails("revision: a.b\ndown_revision: 7\ntransactional: 2\nupgrade: 1\n"
+		    "downgrade: []\n",
 		    "v/x.yaml:1:11: invalid revision id 'a.b': use 1 to 32 letters, digits and "
 		    "underscores\n"
 		    "v/x.yaml:3:16: 'transactional' must be true or false, not '2'\n"
@@ -177,7 +178,8 @@ static void test_revision_ids(void **state)
 	mig_assert_ok(mig_revision_check_id("0001_initial"));
 	mig_assert_ok(mig_revision_check_id("a"));
 	mig_assert_fails_with(mig_revision_check_id(""),
-			      "invalid revision id '': use 1 to 32 letters, digits and underscores");
+			      "invalid revision id '': use 1 to 32 letters, digits and "
+			      "underscores");
 	mig_assert_fails_with(mig_revision_check_id("abc+1"),
 			      "invalid revision id 'abc+1': use 1 to 32 letters, digits and "
 			      "underscores");
@@ -384,6 +386,55 @@ static void test_revision_hooks(void **state)
 	free(dir);
 }
 
+static void test_revision_load_full(void **state)
+{
+	(void)state;
+	char *dir = mig_test_tmpdir();
+	char *path = mig_test_write(dir, "abc_x.yaml",
+				    "revision: abc\n"
+				    "down_revision: null\n"
+				    "message: two ops\n"
+				    "upgrade:\n"
+				    "  # make the table\n"
+				    "  - create_table:\n"
+				    "      name: t\n"
+				    "      columns:\n"
+				    "        id: {type: integer, primary_key: true}\n"
+				    "  - sql: SELECT 1\n"
+				    "downgrade:\n"
+				    "  - drop_table: {name: t}\n");
+	struct mig_revision_file *f = NULL;
+	mig_assert_ok(mig_revision_load_full(path, &f));
+	assert_string_equal(f->rev->id, "abc");
+	assert_string_equal(f->rev->message, "two ops");
+	assert_int_equal(f->upgrade.ops.n, 2);
+	assert_int_equal(f->upgrade.ops.v[0].kind, MIG_OP_CREATE_TABLE);
+	assert_int_equal(f->upgrade.ops.v[1].kind, MIG_OP_SQL);
+	assert_int_equal(f->downgrade.ops.n, 1);
+	mig_revision_file_free(f);
+	free(path);
+
+	path = mig_test_write(dir, "abd_x.yaml",
+			      "revision: abd\n"
+			      "down_revision: null\n"
+			      "transactional: perhaps\n"
+			      "upgrade:\n"
+			      "  - drop_tabel: {name: t}\n"
+			      "downgrade: []\n");
+	f = NULL;
+	assert_true(mig_revision_load_full(path, &f) < 0);
+	assert_null(f);
+	assert_int_equal(mig_error_class_last(), MIG_ECLASS_FILE);
+	char *want = xasprintf("%s:3:16: 'transactional' must be true or false, not "
+			       "'perhaps'\n%s:5:5:",
+			       path, path);
+	assert_true(mig_starts_with(mig_error_last(), want));
+	free(want);
+	free(path);
+	mig_test_rmtree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -396,6 +447,7 @@ int main(void)
 		cmocka_unit_test(test_revision_file_names),
 		cmocka_unit_test(test_revision_render),
 		cmocka_unit_test(test_revision_hooks),
+		cmocka_unit_test(test_revision_load_full),
 	};
 	return cmocka_run_group_tests_name("revision", tests, NULL, NULL);
 }

@@ -196,7 +196,8 @@ struct mig_revision_opts {
 };
 
 /* Write a new revision file from <script_location>/script.yaml.tmpl (g is
- * the graph it joins; reload it to see the new file). *path_out (new string) is the file written. Usage-class errors for
+ * the graph it joins; reload it to see the new file). *path_out (new string)
+ * is the file written. Usage-class errors for
  * the options (several heads without --head: "multiple heads are present;
  * please specify the head revision on which the new revision should be
  * based, or perform a merge"); OS-class for writing. */

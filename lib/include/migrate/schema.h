@@ -178,8 +178,9 @@ struct mig_object {
 	const char *schema;
 	const char *name;
 	const char *detail; /* e.g. the table a trigger or partition belongs to */
-	const char *sql;    /* its definition when the dialect reads it (SQLite
-			     * triggers: recreated after a table rebuild), or NULL */
+	/* The definition as the database keeps it, or NULL when not read (SQLite
+	 * triggers, which a table rebuild recreates). */
+	const char *sql;
 };
 
 struct mig_naming_convention {
