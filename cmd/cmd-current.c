@@ -1,6 +1,7 @@
-/* migrate current [-v]: the revision(s) the database is at, read from the
- * version table. A database without a version table is at no revision: it
- * prints nothing, and the table is not created. */
+/* migrate current [-v] [--format text|json]: the revision(s) the database is
+ * at, read from the version table and shown as the graph knows them. A
+ * database without a version table is at no revision: it prints nothing, and
+ * the table is not created. */
 #include "migrate.h"
 
 #include <getopt.h>
@@ -10,21 +11,26 @@ static int current_exec(struct mig_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "format", required_argument, NULL, 'f' },
 		MIG_CMD_HELP_OPTION,
 		{ 0 },
 	};
-	const char *table = ctx->cfg.version_table ? ctx->cfg.version_table : "migrate_version";
-	const char *schema = ctx->cfg.version_table_schema;
-	struct mig_rows rows = MIG_ROWS_INIT;
-	struct mig_str sql = MIG_STR_INIT;
-	bool verbose = false, exists = false;
-	char *quoted = NULL;
+	struct mig_revgraph *g = NULL;
+	struct mig_strlist rows = MIG_STRLIST_INIT;
+	struct mig_revlist revs = MIG_REVLIST_INIT;
+	struct mig_str out = MIG_STR_INIT;
+	bool verbose = false, json = false;
 	int c, rc = 0;
 
 	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'v':
 			verbose = true;
+			break;
+		case 'f':
+			if (mig_cmd_parse_format(&cmd_current_entry, optarg, &json) < 0) {
+				return MIG_EXIT_USAGE;
+			}
 			break;
 		case 'h':
 			mig_cmd_print_help(&cmd_current_entry, stdout);
@@ -38,52 +44,52 @@ static int current_exec(struct mig_ctx *ctx, int argc, char **argv)
 		return mig_cmd_usage_error(&cmd_current_entry, "unexpected argument '%s'",
 					   argv[optind]);
 	}
-	if (verbose) {
-		char *masked = mig_url_masked(ctx->db->url);
-		printf("Current revision(s) for %s:\n", masked);
-		free(masked);
-	}
-	if (mig_db_table_exists(ctx->db, schema, table, &exists) < 0) {
+	if (mig_revgraph_load_config(&g, &ctx->cfg) < 0 ||
+	    mig_run_read_versions(ctx->db, &ctx->cfg, &rows, NULL) < 0 ||
+	    mig_revgraph_current(g, &rows, &revs) < 0) {
 		rc = mig_cmd_fail();
 		goto done;
 	}
-	if (!exists) {
-		goto done;
-	}
-	mig_str_add(&sql, "SELECT version_num FROM ");
-	if (schema && *schema) {
-		quoted = mig_db_quote_ident(ctx->db, schema);
-		mig_str_addf(&sql, "%s.", quoted);
-		free(quoted);
-	}
-	quoted = mig_db_quote_ident(ctx->db, table);
-	mig_str_addf(&sql, "%s ORDER BY version_num", quoted);
-	if (mig_db_query(ctx->db, sql.buf, &rows) < 0) {
-		rc = mig_cmd_fail();
-		goto done;
-	}
-	for (size_t i = 0; i < rows.nrows; i++) {
-		const char *v = mig_rows_get(&rows, i, 0);
-		if (v) {
-			printf("%s\n", v);
+	if (json) {
+		mig_cmd_json_revisions(&out, &revs);
+	} else {
+		if (verbose) {
+			char *masked = mig_url_masked(ctx->db->url);
+			mig_str_addf(&out, "Current revision(s) for %s:\n", masked);
+			free(masked);
+		}
+		for (size_t i = 0; i < revs.n; i++) {
+			if (verbose) {
+				mig_revision_format_entry(&out, revs.v[i]);
+			} else {
+				mig_revision_format(&out, revs.v[i],
+						    MIG_REVFMT_BRANCHES | MIG_REVFMT_HEAD);
+				mig_str_addch(&out, '\n');
+			}
 		}
 	}
+	fputs(mig_str_cstr(&out), stdout);
 done:
-	mig_rows_release(&rows);
-	mig_str_release(&sql);
-	free(quoted);
+	mig_str_release(&out);
+	mig_revlist_release(&revs);
+	mig_strlist_release(&rows);
+	mig_revgraph_free(g);
 	return rc;
 }
 
 const struct mig_cmd cmd_current_entry = {
 	.name = "current",
-	.usage = "current [-v|--verbose]",
+	.usage = "current [-v|--verbose] [--format text|json]",
 	.summary = "show the revision(s) the database is at",
 	.help = "options:\n"
-		"  -v, --verbose   say which database first (its URL, password masked)\n"
+		"  -v, --verbose          say which database first (its URL, password masked),\n"
+		"                         then each revision in full\n"
+		"      --format text|json output format (default text)\n"
 		"\n"
-		"Prints one line per revision in the version table. A database without a version\n"
-		"table prints nothing; current never creates it.\n",
-	.flags = MIG_CMD_NEEDS_DB,
+		"Prints one line per row of the version table: '<revision> (<branch labels>)\n"
+		"(head)', '(head)' only when the revision is a head. A database without a version\n"
+		"table prints nothing; current never creates it. A row that no revision file\n"
+		"defines is an error (exit code 4).\n",
+	.flags = MIG_CMD_NEEDS_CONFIG | MIG_CMD_NEEDS_DB,
 	.exec = current_exec,
 };

@@ -57,6 +57,10 @@ extern const struct mig_cmd cmd_branches_entry;
 extern const struct mig_cmd cmd_history_entry;
 extern const struct mig_cmd cmd_show_entry;
 extern const struct mig_cmd cmd_edit_entry;
+extern const struct mig_cmd cmd_upgrade_entry;
+extern const struct mig_cmd cmd_downgrade_entry;
+extern const struct mig_cmd cmd_stamp_entry;
+extern const struct mig_cmd cmd_ensure_version_entry;
 
 /* Shared by the revision commands (cmd-revision.c). */
 /* --format: "text" or "json"; a usage error (printed) otherwise. */
@@ -67,5 +71,12 @@ void mig_cmd_json_revisions(struct mig_str *out, const struct mig_revlist *revs)
  * done" and run the post-write hooks; returns the exit code. */
 int mig_cmd_write_revision(struct mig_ctx *ctx, const struct mig_revgraph *g,
 			   const struct mig_revision_opts *opts);
+
+/* Shared by upgrade, downgrade, stamp and ensure-version (cmd-upgrade.c):
+ * parse TARGET... [--sql] [--purge], load the graph, connect (or, with --sql,
+ * only find the dialect), run, print progress or the script; returns the
+ * exit code. */
+int mig_cmd_run(struct mig_ctx *ctx, const struct mig_cmd *cmd, enum mig_run_mode mode, int argc,
+		char **argv);
 
 #endif

@@ -63,20 +63,22 @@ static const char sql_indexes[] =
 enum { IX_TABLE, IX_NAME, IX_NON_UNIQUE, IX_COLUMN, IX_COLLATION, IX_SUB_PART, IX_TYPE,
        IX_EXPRESSION };
 
-/* Every foreign key with its column pairs in order. */
+/* Every foreign key: a row with its actions (position 0), then one row per
+ * column pair in order. Two lists put together rather than joined: the
+ * server joins information_schema tables by comparing every row with every
+ * other (seconds for 5,000 keys). */
 static const char sql_fks[] =
-	"SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA,"
-	" k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE"
-	" FROM information_schema.KEY_COLUMN_USAGE k"
-	" JOIN information_schema.REFERENTIAL_CONSTRAINTS r"
-	"  ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.TABLE_NAME = k.TABLE_NAME"
-	"  AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME"
-	" WHERE k.TABLE_SCHEMA = DATABASE() AND r.CONSTRAINT_SCHEMA = DATABASE()"
-	" AND k.REFERENCED_TABLE_NAME IS NOT NULL"
-	" ORDER BY BINARY k.TABLE_NAME, BINARY k.CONSTRAINT_NAME, k.ORDINAL_POSITION";
+	"SELECT TABLE_NAME, CONSTRAINT_NAME, 0, NULL, NULL, UPDATE_RULE, DELETE_RULE"
+	" FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()"
+	" UNION ALL SELECT TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION, COLUMN_NAME,"
+	" REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME"
+	" FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = DATABASE()"
+	" AND REFERENCED_TABLE_NAME IS NOT NULL"
+	" ORDER BY BINARY TABLE_NAME, BINARY CONSTRAINT_NAME, 3";
 
-enum { FK_TABLE, FK_NAME, FK_COLUMN, FK_REF_SCHEMA, FK_REF_TABLE, FK_REF_COLUMN, FK_ON_UPDATE,
-       FK_ON_DELETE };
+/* The columns of the two kinds of rows. */
+enum { FK_TABLE, FK_NAME, FK_POSITION, FK_COLUMN, FK_REF_SCHEMA, FK_REF_TABLE, FK_REF_COLUMN };
+enum { FK_ON_UPDATE = FK_REF_TABLE, FK_ON_DELETE = FK_REF_COLUMN };
 
 /* Check constraints: MariaDB names the table in CHECK_CONSTRAINTS (a column
  * check is named after its column, so names repeat across tables) and, from
@@ -800,7 +802,7 @@ static int load_fks(struct my_reflector *r)
 	}
 	struct mig_foreign_key *fk = NULL;
 	long ti = -1, rti = -1;
-	bool skip = false;
+	const char *on_update = NULL, *on_delete = NULL;
 	for (size_t i = 0; i < rows.nrows; i++) {
 		const char *tname = CELL(&rows, i, FK_TABLE);
 		const char *name = CELL(&rows, i, FK_NAME);
@@ -808,11 +810,18 @@ static int load_fks(struct my_reflector *r)
 			       strcmp(name, CELL(&rows, i - 1, FK_NAME)) != 0;
 		if (new_key) {
 			fk = NULL;
-			skip = true;
+			on_update = on_delete = NULL;
 			ti = find_table(r, tname);
-			if (ti < 0) {
-				continue;
-			}
+		}
+		if (ti < 0) {
+			continue;
+		}
+		if (strcmp(CELL(&rows, i, FK_POSITION), "0") == 0) {
+			on_update = CELL(&rows, i, FK_ON_UPDATE);
+			on_delete = CELL(&rows, i, FK_ON_DELETE);
+			continue;
+		}
+		if (!fk && strcmp(CELL(&rows, i, FK_POSITION), "1") == 0) {
 			const char *rschema = CELL(&rows, i, FK_REF_SCHEMA);
 			const char *rtable = CELL(&rows, i, FK_REF_TABLE);
 			bool here = mig_streq(rschema, r->database);
@@ -822,6 +831,7 @@ static int load_fks(struct my_reflector *r)
 				     "foreign key '%s' of table '%s' references table '%s%s%s', which is "
 				     "not reflected (left out)",
 				     name, tname, here ? "" : rschema, here ? "" : ".", rtable);
+				ti = -1;
 				continue;
 			}
 			struct mig_table *t = &r->s->tables.v[ti];
@@ -829,13 +839,12 @@ static int load_fks(struct my_reflector *r)
 			memset(&f, 0, sizeof(f));
 			f.name = ADUP(r, name);
 			f.ref_table = r->s->tables.v[rti].name;
-			f.on_update = fk_action(CELL(&rows, i, FK_ON_UPDATE));
-			f.on_delete = fk_action(CELL(&rows, i, FK_ON_DELETE));
+			f.on_update = fk_action(on_update);
+			f.on_delete = fk_action(on_delete);
 			mig_vec_push(&t->fks, f);
 			fk = &t->fks.v[t->fks.n - 1];
-			skip = false;
 		}
-		if (skip || !fk) {
+		if (!fk) {
 			continue;
 		}
 		const struct mig_table *t = &r->s->tables.v[ti];

@@ -403,4 +403,5 @@ const struct mig_dialect_impl mig_mysql_impl = {
 	.quote_ident = my_quote_ident,
 	.quote_literal = my_quote_literal,
 	.reflect = my_reflect,
+	.render_op = my_render_op,
 };

@@ -1,5 +1,5 @@
-/* The MySQL and MariaDB dialect: what dialects/mysql.c and
- * dialects/mysql-reflect.c share. Private to dialects/. */
+/* The MySQL and MariaDB dialect: what dialects/mysql.c, dialects/mysql-reflect.c
+ * and dialects/mysql-render.c share. Private to dialects/. */
 #ifndef MIG_DIALECT_MYSQL_H
 #define MIG_DIALECT_MYSQL_H
 
@@ -14,5 +14,10 @@
 /* Reflect the current database (DATABASE()) of the connection from
  * information_schema (the reflect slot of the MySQL impl). */
 int my_reflect(struct mig_db *db, const struct mig_reflect_opts *opts, struct mig_schema **out);
+
+/* Render one op as MySQL statements appended to out (the render_op slot of
+ * the MySQL impl). */
+int my_render_op(const struct mig_render_ctx *ctx, const struct mig_op *op,
+		 struct mig_strlist *out);
 
 #endif

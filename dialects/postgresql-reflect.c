@@ -209,8 +209,9 @@ struct pg_tinfo {
 	MIG_VEC(bool) identity;    /* parallel: an identity column */
 };
 
-/* A sequence owned by a column, decided once the columns are read. */
-struct pg_owned_seq {
+/* A sequence and the column that owns it (owner 0 when none): whether it is
+ * a serial or identity column's is known once the columns are read. */
+struct pg_seq {
 	const char *schema, *name;
 	unsigned long owner;
 	long attnum;
@@ -240,7 +241,7 @@ struct pg_reflector {
 	MIG_VEC(unsigned long) odd_opclasses; /* sorted */
 	MIG_VEC(struct pg_rel) rels;          /* sorted by oid */
 	MIG_VEC(struct pg_tinfo) tinfo;
-	MIG_VEC(struct pg_owned_seq) owned;
+	MIG_VEC(struct pg_seq) seqs;
 	MIG_VEC(unsigned long) constraint_indexes; /* sorted after the constraints */
 	MIG_VEC(struct pg_found) found;
 	struct mig_strlist notes; /* warnings about tables, before the objects' */
@@ -550,11 +551,11 @@ static int load_relations(struct pg_reflector *r)
 		case 'S': {
 			/* one behind a serial or identity column is the column's: decided
 			 * once the columns are read */
-			struct pg_owned_seq seq = { ADUP(r, nsp), ADUP(r, name),
+			struct pg_seq seq = { ADUP(r, nsp), ADUP(r, name),
 						    to_oid(mig_rows_get(&rows, i, REL_OWNER)), 0 };
 			const char *col = mig_rows_get(&rows, i, REL_OWNER_COL);
 			seq.attnum = col ? strtol(col, NULL, 10) : 0;
-			mig_vec_push(&r->owned, seq);
+			mig_vec_push(&r->seqs, seq);
 			continue;
 		}
 		case 'f':
@@ -591,8 +592,8 @@ done:
 /* The sequences that no serial or identity column of a table read owns. */
 static void settle_sequences(struct pg_reflector *r)
 {
-	for (size_t i = 0; i < r->owned.n; i++) {
-		const struct pg_owned_seq *seq = &r->owned.v[i];
+	for (size_t i = 0; i < r->seqs.n; i++) {
+		const struct pg_seq *seq = &r->seqs.v[i];
 		long ti = seq->owner ? find_info(r, seq->owner) : -1;
 		bool owned = false;
 		if (ti >= 0 && r->tinfo.v[ti].table < 0) {
@@ -1298,10 +1299,11 @@ int pg_reflect(struct mig_db *db, const struct mig_reflect_opts *opts, struct mi
 	r.s = mig_schema_new();
 	r.all_schemas = opts && opts->include_schemas;
 	int rc;
+	/* enums before columns: an array of an enum is a type the model knows */
 	if ((rc = load_settings(&r)) < 0 || (rc = load_relations(&r)) < 0 ||
-	    (rc = load_columns(&r)) < 0 || (rc = load_comments(&r)) < 0 ||
-	    (rc = load_constraints(&r)) < 0 || (rc = load_indexes(&r)) < 0 ||
-	    (rc = load_types(&r)) < 0 || (rc = load_objects(&r)) < 0) {
+	    (rc = load_types(&r)) < 0 || (rc = load_columns(&r)) < 0 ||
+	    (rc = load_comments(&r)) < 0 || (rc = load_constraints(&r)) < 0 ||
+	    (rc = load_indexes(&r)) < 0 || (rc = load_objects(&r)) < 0) {
 		goto done;
 	}
 	settle_autoincrement(&r);
@@ -1316,7 +1318,7 @@ done:
 	}
 	mig_vec_free(&r.tinfo);
 	mig_vec_free(&r.rels);
-	mig_vec_free(&r.owned);
+	mig_vec_free(&r.seqs);
 	mig_vec_free(&r.odd_opclasses);
 	mig_vec_free(&r.constraint_indexes);
 	for (size_t i = 0; i < r.found.n; i++) {

@@ -423,4 +423,5 @@ const struct mig_dialect_impl mig_postgresql_impl = {
 	.quote_ident = pg_quote_ident,
 	.quote_literal = pg_quote_literal,
 	.reflect = pg_reflect,
+	.render_op = pg_render_op,
 };

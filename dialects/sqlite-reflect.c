@@ -20,7 +20,7 @@ enum tok_kind {
 	TK_QUOTED, /* "x", [x] or `x` */
 	TK_STRING, /* 'x' */
 	TK_NUMBER,
-	TK_PUNCT,  /* one character: ( ) , ; . and operators */
+	TK_PUNCT, /* one character: ( ) , ; . and operators */
 };
 
 struct tok {
@@ -63,7 +63,7 @@ static void ddl_lex(struct ddl *d, const char *sql)
 			i = e ? (size_t)(e - s) + 2 : n;
 			continue;
 		}
-		struct tok t = { TK_PUNCT, i, i + 1 };
+		struct tok t = {TK_PUNCT, i, i + 1};
 		if (c == '"' || c == '`' || c == '\'' || c == '[') {
 			char close = c == '[' ? ']' : (char)c;
 			size_t j = i + 1;
@@ -87,8 +87,8 @@ static void ddl_lex(struct ddl *d, const char *sql)
 		} else if (isdigit(c) || (c == '.' && isdigit((unsigned char)s[i + 1]))) {
 			size_t j = i;
 			while (j < n && (isalnum((unsigned char)s[j]) || s[j] == '.' ||
-					 ((s[j] == '+' || s[j] == '-') && (s[j - 1] == 'e' ||
-									   s[j - 1] == 'E')))) {
+					 ((s[j] == '+' || s[j] == '-') &&
+					  (s[j - 1] == 'e' || s[j - 1] == 'E')))) {
 				j++;
 			}
 			t.kind = TK_NUMBER;
@@ -316,9 +316,9 @@ static size_t parse_check(struct mig_arena *a, const struct ddl *d, size_t i, co
 
 static bool column_constraint_start(const struct ddl *d, size_t i)
 {
-	static const char *const kws[] = { "CONSTRAINT", "PRIMARY", "NOT",        "NULL",
-					   "UNIQUE",     "CHECK",   "DEFAULT",    "COLLATE",
-					   "REFERENCES", "GENERATED", "AS",       NULL };
+	static const char *const kws[] = {"CONSTRAINT", "PRIMARY",   "NOT",     "NULL",
+					  "UNIQUE",     "CHECK",     "DEFAULT", "COLLATE",
+					  "REFERENCES", "GENERATED", "AS",      NULL};
 	for (size_t k = 0; kws[k]; k++) {
 		if (ddl_is(d, i, kws[k])) {
 			return true;
@@ -387,7 +387,7 @@ static void parse_column_def(struct mig_arena *a, const struct ddl *d, size_t i,
 			col.collation = ddl_ident(a, d, i + 1);
 			i += 2;
 		} else if (ddl_is(d, i, "REFERENCES")) {
-			struct p_fk fk = { cname, false, false };
+			struct p_fk fk = {cname, false, false};
 			i = parse_fk_clause(d, i, end, &fk);
 			mig_vec_push(&p->fks, fk);
 		} else if (ddl_is(d, i, "GENERATED") || ddl_is(d, i, "AS")) {
@@ -410,8 +410,8 @@ static void parse_column_def(struct mig_arena *a, const struct ddl *d, size_t i,
 	mig_vec_push(&p->columns, col);
 }
 
-static void parse_table_constraint(struct mig_arena *a, const struct ddl *d, size_t i,
-				   size_t end, struct p_table *p)
+static void parse_table_constraint(struct mig_arena *a, const struct ddl *d, size_t i, size_t end,
+				   struct p_table *p)
 {
 	const char *cname = NULL;
 	if (ddl_is(d, i, "CONSTRAINT")) {
@@ -426,7 +426,7 @@ static void parse_table_constraint(struct mig_arena *a, const struct ddl *d, siz
 		u.name = cname;
 		i++;
 		if (ddl_punct(d, i, '(')) {
-			MIG_VEC(size_t) items = { 0 };
+			MIG_VEC(size_t) items = {0};
 			ddl_split(d, i + 1, ddl_skip_parens(d, i) - 1, &items);
 			for (size_t k = 0; k < items.n; k += 2) {
 				mig_vec_push(&u.columns, ddl_ident(a, d, items.v[k]));
@@ -441,7 +441,7 @@ static void parse_table_constraint(struct mig_arena *a, const struct ddl *d, siz
 		if (ddl_punct(d, i, '(')) {
 			i = ddl_skip_parens(d, i);
 		}
-		struct p_fk fk = { cname, false, false };
+		struct p_fk fk = {cname, false, false};
 		if (ddl_is(d, i, "REFERENCES")) {
 			parse_fk_clause(d, i, end, &fk);
 		}
@@ -465,7 +465,7 @@ static void parse_create_table(struct mig_arena *a, const char *sql, struct p_ta
 	}
 	if (i < d.toks.n && ddl_punct(&d, i, '(')) {
 		size_t close = ddl_skip_parens(&d, i);
-		MIG_VEC(size_t) items = { 0 };
+		MIG_VEC(size_t) items = {0};
 		ddl_split(&d, i + 1, close - 1, &items);
 		for (size_t k = 0; k < items.n; k += 2) {
 			size_t s = items.v[k], e = items.v[k + 1];
@@ -525,7 +525,7 @@ static void parse_create_index(struct mig_arena *a, const char *sql, struct p_in
 	}
 	if (i < d.toks.n) {
 		size_t close = ddl_skip_parens(&d, i);
-		MIG_VEC(size_t) items = { 0 };
+		MIG_VEC(size_t) items = {0};
 		ddl_split(&d, i + 1, close - 1, &items);
 		for (size_t k = 0; k < items.n; k += 2) {
 			size_t s = items.v[k], e = items.v[k + 1];
@@ -560,7 +560,7 @@ struct reflector {
 	struct mig_db *db;
 	const struct mig_reflect_opts *opts;
 	struct mig_schema *s;
-	MIG_VEC(struct r_table) tables; /* sorted by name */
+	MIG_VEC(struct r_table) tables;     /* sorted by name */
 	MIG_VEC(struct r_table *) by_lower; /* sorted by name without case */
 	MIG_VEC(struct mig_index) pending;  /* indexes of the table being read */
 };
@@ -613,8 +613,8 @@ static void warn(struct reflector *R, const char *fmt, ...)
 static void add_object(struct reflector *R, enum mig_object_kind kind, const char *name,
 		       const char *detail)
 {
-	struct mig_object o = { kind, NULL, mig_arena_strdup(&R->s->arena, name),
-				mig_arena_strdup(&R->s->arena, detail) };
+	struct mig_object o = {kind, NULL, mig_arena_strdup(&R->s->arena, name),
+			       mig_arena_strdup(&R->s->arena, detail)};
 	mig_vec_push(&R->s->objects, o);
 }
 
@@ -666,8 +666,9 @@ static int read_objects(struct reflector *R)
 			/* a table rebuild recreates the table's triggers from it */
 			R->s->objects.v[R->s->objects.n - 1].sql =
 				mig_arena_strdup(&R->s->arena, sql);
-			warn(R, "trigger '%s' on table '%s' is not represented in the model (ignored "
-				"by migrate)",
+			warn(R,
+			     "trigger '%s' on table '%s' is not represented in the model (ignored "
+			     "by migrate)",
 			     name, tbl);
 			continue;
 		}
@@ -682,8 +683,9 @@ static int read_objects(struct reflector *R)
 		}
 		if (mig_strlist_has(&vtabs, name)) {
 			add_object(R, MIG_OBJ_OTHER, name, "virtual table");
-			warn(R, "virtual table '%s' is not represented in the model (ignored by "
-				"migrate)",
+			warn(R,
+			     "virtual table '%s' is not represented in the model (ignored by "
+			     "migrate)",
 			     name);
 			continue;
 		}
@@ -758,16 +760,17 @@ static const char *affinity_type(const char *declared)
 static int read_columns(struct reflector *R)
 {
 	struct mig_rows rows;
-	int rc = query(R,
-		       "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden "
-		       TABLES_JOIN("pragma_table_xinfo(m.name) p") "ORDER BY m.name, p.cid",
-		       &rows);
+	int rc = query(
+		R,
+		"SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, "
+		"p.hidden " TABLES_JOIN("pragma_table_xinfo(m.name) p") "ORDER BY m.name, p.cid",
+		&rows);
 	if (rc < 0) {
 		return rc;
 	}
 	struct mig_arena *a = &R->s->arena;
 	struct r_table *rt = NULL;
-	MIG_VEC(int) pk_pos = { 0 };
+	MIG_VEC(int) pk_pos = {0};
 	for (size_t r = 0; r <= rows.nrows; r++) {
 		const char *tname = r < rows.nrows ? CELL(&rows, r, 0) : NULL;
 		if (rt && (!tname || strcmp(tname, rt->name) != 0)) {
@@ -810,8 +813,9 @@ static int read_columns(struct reflector *R)
 		c.name = mig_arena_strdup(a, CELL(&rows, r, 1));
 		const char *type = CELL(&rows, r, 2);
 		if (!type || !*type) {
-			warn(R, "column '%s.%s' has no declared type; reflected as blob (the same "
-				"affinity)",
+			warn(R,
+			     "column '%s.%s' has no declared type; reflected as blob (the same "
+			     "affinity)",
 			     rt->name, c.name);
 			type = "blob";
 		}
@@ -820,8 +824,9 @@ static int read_columns(struct reflector *R)
 			 * from it: a name the model does not know becomes the generic
 			 * type of the same affinity */
 			const char *generic = affinity_type(type);
-			warn(R, "column '%s.%s' has type '%s', which the model does not know; "
-				"reflected as %s (the same affinity)",
+			warn(R,
+			     "column '%s.%s' has type '%s', which the model does not know; "
+			     "reflected as %s (the same affinity)",
 			     rt->name, c.name, type, generic);
 			mig_error_clear();
 			mig_type_parse(a, generic, &c.type);
@@ -867,7 +872,8 @@ static struct p_unique *match_unique(struct p_table *p, const struct mig_index *
 		}
 		bool same = true;
 		for (size_t k = 0; k < u->columns.n && same; k++) {
-			same = ix->elems.v[k].column && mig_strieq(u->columns.v[k], ix->elems.v[k].column);
+			same = ix->elems.v[k].column &&
+			       mig_strieq(u->columns.v[k], ix->elems.v[k].column);
 		}
 		if (same) {
 			u->used = true;
@@ -927,13 +933,15 @@ static void place_index(struct reflector *R, struct r_table *rt, struct mig_inde
 static int read_indexes(struct reflector *R)
 {
 	struct mig_rows rows;
-	int rc = query(R,
-		       "SELECT m.name, il.name, il.\"unique\", il.origin, x.cid, x.name, x.\"desc\", "
-		       "x.coll, i.sql "
-		       TABLES_JOIN("pragma_index_list(m.name) il JOIN pragma_index_xinfo(il.name) x "
-				   "LEFT JOIN sqlite_master i ON i.type = 'index' AND i.name = il.name")
-		       "AND x.key = 1 ORDER BY m.name, il.name, x.seqno",
-		       &rows);
+	int rc = query(
+		R,
+		"SELECT m.name, il.name, il.\"unique\", il.origin, x.cid, x.name, x.\"desc\", "
+		"x.coll, i.sql " TABLES_JOIN("pragma_index_list(m.name) il JOIN "
+					     "pragma_index_xinfo(il.name) x "
+					     "LEFT JOIN sqlite_master i ON i.type = 'index' AND "
+					     "i.name = il.name") "AND x.key = 1 ORDER BY m.name, "
+								 "il.name, x.seqno",
+		&rows);
 	if (rc < 0) {
 		return rc;
 	}
@@ -944,7 +952,8 @@ static int read_indexes(struct reflector *R)
 	for (size_t r = 0; r <= rows.nrows; r++) {
 		const char *tname = r < rows.nrows ? CELL(&rows, r, 0) : NULL;
 		const char *iname = r < rows.nrows ? CELL(&rows, r, 1) : NULL;
-		if (open && (!tname || strcmp(tname, rt->name) != 0 || strcmp(iname, ix.name) != 0)) {
+		if (open &&
+		    (!tname || strcmp(tname, rt->name) != 0 || strcmp(iname, ix.name) != 0)) {
 			place_index(R, rt, &ix, origin, sql);
 			open = false;
 		}
@@ -977,7 +986,7 @@ static int read_indexes(struct reflector *R)
 			sql = mig_arena_strdup(&R->s->arena, CELL(&rows, r, 8));
 			open = true;
 		}
-		struct mig_index_elem e = { NULL, NULL, strcmp(CELL(&rows, r, 6), "0") != 0 };
+		struct mig_index_elem e = {NULL, NULL, strcmp(CELL(&rows, r, 6), "0") != 0};
 		int cid = atoi(CELL(&rows, r, 4));
 		if (cid >= 0 && (size_t)cid < rt->t->columns.n) {
 			const struct mig_column *c = &rt->t->columns.v[cid];
@@ -1011,11 +1020,12 @@ static enum mig_fk_action fk_action(const char *text)
 static int read_fks(struct reflector *R)
 {
 	struct mig_rows rows;
-	int rc = query(R,
-		       "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, "
-		       "f.on_delete " TABLES_JOIN("pragma_foreign_key_list(m.name) f")
-		       "ORDER BY m.name, f.id DESC, f.seq",
-		       &rows);
+	int rc = query(
+		R,
+		"SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, "
+		"f.on_delete " TABLES_JOIN(
+			"pragma_foreign_key_list(m.name) f") "ORDER BY m.name, f.id DESC, f.seq",
+		&rows);
 	if (rc < 0) {
 		return rc;
 	}
@@ -1049,8 +1059,10 @@ static int read_fks(struct reflector *R)
 			const char *target = CELL(&rows, r, 2);
 			struct r_table *pt = find_rt_nocase(R, target);
 			if (!pt) {
-				warn(R, "foreign key of table '%s' references table '%s', which is not "
-					"reflected (left out)",
+				warn(R,
+				     "foreign key of table '%s' references table '%s', which is "
+				     "not "
+				     "reflected (left out)",
 				     rt->name, target);
 				skip = true;
 				continue;
@@ -1114,8 +1126,7 @@ static void add_checks(struct reflector *R)
 	}
 }
 
-int sqlite_reflect(struct mig_db *db, const struct mig_reflect_opts *opts,
-		   struct mig_schema **out)
+int sqlite_reflect(struct mig_db *db, const struct mig_reflect_opts *opts, struct mig_schema **out)
 {
 	struct reflector R;
 	memset(&R, 0, sizeof(R));

@@ -22,6 +22,7 @@ struct sr {
 	 * when a rebuild renders the new definition. NULL when unknown. */
 	const struct mig_schema *enums;
 	struct mig_strlist stmts; /* moved to the caller's list on success */
+	struct mig_arena arena;   /* enum values read from CHECK constraints */
 };
 
 static int fail(const struct sr *r, enum mig_error_class klass, const char *fmt, ...)
@@ -107,8 +108,21 @@ static size_t quoted_len(const char *p)
 	return 0;
 }
 
-/* Whether the SQL expression sql names the identifier name (bare or quoted,
- * without ASCII case), outside string literals. */
+/* The text of the quoted token q of len bytes, without its quotes and with
+ * doubled quotes undone. */
+static void unquote(struct mig_str *out, const char *q, size_t len)
+{
+	char close = q[0] == '[' ? ']' : q[0];
+	for (size_t i = 1; i + 1 < len; i++) {
+		mig_str_addch(out, q[i]);
+		if (q[i] == close && close != ']') {
+			i++;
+		}
+	}
+}
+
+/* Whether the SQL expression sql names the column name (bare or quoted,
+ * without ASCII case), outside string literals and function names. */
 static bool sql_names(const char *sql, const char *name)
 {
 	size_t n = strlen(name);
@@ -124,13 +138,7 @@ static bool sql_names(const char *sql, const char *name)
 				return false;
 			}
 			struct mig_str s = MIG_STR_INIT;
-			char close = c == '[' ? ']' : (char)c;
-			for (size_t i = 1; i + 1 < len; i++) {
-				mig_str_addch(&s, p[i]);
-				if (p[i] == close && close != ']') {
-					i++;
-				}
-			}
+			unquote(&s, p, len);
 			bool same = mig_strieq(s.buf, name);
 			mig_str_release(&s);
 			if (same) {
@@ -142,7 +150,13 @@ static bool sql_names(const char *sql, const char *name)
 			while (word_char((unsigned char)*p)) {
 				p++;
 			}
-			if ((size_t)(p - start) == n && strncasecmp(start, name, n) == 0) {
+			const char *next = p;
+			while (isspace((unsigned char)*next)) {
+				next++;
+			}
+			/* a word before '(' names a function */
+			if ((size_t)(p - start) == n && strncasecmp(start, name, n) == 0 &&
+			    *next != '(') {
 				return true;
 			}
 		} else {
@@ -258,11 +272,115 @@ static bool integer_kind(const struct mig_type *t)
 	       t->kind == MIG_TYPE_BIGINT;
 }
 
+/* The text of the identifier or string literal at *p (quotes removed,
+ * doubled quotes undone), moving *p past it; NULL when there is none. */
+static const char *scan_name(struct sr *r, const char **p, bool string)
+{
+	const char *q = *p;
+	while (isspace((unsigned char)*q)) {
+		q++;
+	}
+	if (string ? *q != '\'' : !(*q == '"' || *q == '`' || *q == '[')) {
+		if (string || !word_char((unsigned char)*q)) {
+			return NULL;
+		}
+		const char *start = q;
+		while (word_char((unsigned char)*q)) {
+			q++;
+		}
+		*p = q;
+		return mig_arena_strndup(&r->arena, start, (size_t)(q - start));
+	}
+	size_t len = quoted_len(q);
+	if (!len) {
+		return NULL;
+	}
+	struct mig_str s = MIG_STR_INIT;
+	unquote(&s, q, len);
+	const char *out = mig_arena_strdup(&r->arena, s.buf);
+	mig_str_release(&s);
+	*p = q + len;
+	return out;
+}
+
+static bool scan_punct(const char **p, char c)
+{
+	const char *q = *p;
+	while (isspace((unsigned char)*q)) {
+		q++;
+	}
+	if (*q != c) {
+		return false;
+	}
+	*p = q + 1;
+	return true;
+}
+
+/* Read a CHECK of the form the enum CHECKs take: <column> IN ('a', 'b').
+ * The values go to the arena; false when sql has another form. */
+static bool parse_in_list(struct sr *r, const char *sql, const char **column,
+			  const char *const **values, size_t *n)
+{
+	MIG_VEC(const char *) v = { 0 };
+	const char *p = sql;
+	const char *word;
+	bool ok = false;
+	*column = scan_name(r, &p, false);
+	word = *column ? scan_name(r, &p, false) : NULL;
+	if (!word || !mig_strieq(word, "IN") || !scan_punct(&p, '(')) {
+		goto done;
+	}
+	do {
+		const char *value = scan_name(r, &p, true);
+		if (!value) {
+			goto done;
+		}
+		mig_vec_push(&v, value);
+	} while (scan_punct(&p, ','));
+	if (!scan_punct(&p, ')')) {
+		goto done;
+	}
+	while (isspace((unsigned char)*p)) {
+		p++;
+	}
+	ok = *p == '\0';
+	if (ok) {
+		const char **copy = mig_arena_alloc(&r->arena, v.n * sizeof(*copy));
+		memcpy(copy, v.v, v.n * sizeof(*copy));
+		*values = copy;
+		*n = v.n;
+	}
+done:
+	mig_vec_free(&v);
+	return ok;
+}
+
+/* The values of enum name as a CHECK named after it keeps them, in any table
+ * of s: how a reflected SQLite database shows an enum. */
+static const char *const *enum_from_checks(struct sr *r, const struct mig_schema *s,
+					   const char *name, size_t *n)
+{
+	const char *dot = strrchr(name, '.');
+	name = dot ? dot + 1 : name;
+	for (size_t i = 0; i < s->tables.n; i++) {
+		const struct mig_table *t = &s->tables.v[i];
+		for (size_t j = 0; j < t->checks.n; j++) {
+			const char *column;
+			const char *const *values;
+			if (mig_streq(t->checks.v[j].name, name) &&
+			    parse_in_list(r, t->checks.v[j].sql, &column, &values, n)) {
+				return values;
+			}
+		}
+	}
+	return NULL;
+}
+
 /* The values of the enum a column is typed with (*n of them), or NULL when
  * its type is no enum known here. *name gets the enum's name (NULL for an
  * inline enum without one). */
-static const char *const *enum_values(const struct sr *r, const struct mig_type *t,
-				      const char **name, size_t *n)
+static const char *const *enum_values(struct sr *r, const struct mig_type *t, const char **name,
+				      size_t *n)
 {
 	*name = NULL;
 	*n = 0;
@@ -281,7 +399,11 @@ static const char *const *enum_values(const struct sr *r, const struct mig_type 
 		*n = t->enum_values.n;
 		return t->enum_values.v;
 	}
-	return NULL;
+	const char *const *values = r->enums && q ? enum_from_checks(r, r->enums, q, n) : NULL;
+	if (values) {
+		*name = q;
+	}
+	return values;
 }
 
 /* Characters of UTF-8 text. */
@@ -295,7 +417,7 @@ static size_t utf8_len(const char *s)
 }
 
 /* The declared type of a column (DESIGN §5, SQLite column). */
-static int column_type(const struct sr *r, struct mig_str *s, const struct mig_table *t,
+static int column_type(struct sr *r, struct mig_str *s, const struct mig_table *t,
 		       const struct mig_column *c)
 {
 	const struct mig_type *ty = &c->type;
@@ -374,8 +496,9 @@ static int column_type(const struct sr *r, struct mig_str *s, const struct mig_t
 		mig_str_add(s, "CHAR(36)");
 		return 0;
 	case MIG_TYPE_ENUM:
-		return fail(r, MIG_ECLASS_FILE, "column '%s.%s' has type '%s', an enum not known here",
-			    t->name, c->name, ty->enum_name ? ty->enum_name : ty->raw);
+		return fail(r, MIG_ECLASS_FILE,
+			    "column '%s.%s' has type '%s', an enum not known here", t->name,
+			    c->name, ty->enum_name ? ty->enum_name : ty->raw);
 	case MIG_TYPE_OTHER:
 		break;
 	}
@@ -383,9 +506,24 @@ static int column_type(const struct sr *r, struct mig_str *s, const struct mig_t
 	return 0;
 }
 
+/* <column> IN ('a', 'b'): what keeps a column to an enum's values. */
+static void in_list(const struct sr *r, struct mig_str *s, const char *column,
+		    const char *const *values, size_t n)
+{
+	ident(r, s, column);
+	mig_str_add(s, " IN (");
+	for (size_t i = 0; i < n; i++) {
+		if (i) {
+			mig_str_add(s, ", ");
+		}
+		literal(r, s, values[i]);
+	}
+	mig_str_addch(s, ')');
+}
+
 /* The CHECK that keeps an enum-typed column to its values, named by the enum
  * (as SQLAlchemy names it) or, for an enum without a name, <table>_<column>. */
-static void enum_check(const struct sr *r, struct mig_str *s, const struct mig_table *t,
+static void enum_check(struct sr *r, struct mig_str *s, const struct mig_table *t,
 		       const struct mig_column *c)
 {
 	const char *ename;
@@ -404,15 +542,8 @@ static void enum_check(const struct sr *r, struct mig_str *s, const struct mig_t
 		free(own);
 	}
 	mig_str_add(s, " CHECK (");
-	ident(r, s, c->name);
-	mig_str_add(s, " IN (");
-	for (size_t i = 0; i < n; i++) {
-		if (i) {
-			mig_str_add(s, ", ");
-		}
-		literal(r, s, values[i]);
-	}
-	mig_str_add(s, "))");
+	in_list(r, s, c->name, values, n);
+	mig_str_addch(s, ')');
 }
 
 /* ---- definitions ---- */
@@ -453,7 +584,8 @@ static void references(const struct sr *r, struct mig_str *s, const char *ref_ta
 		mig_str_addf(s, " ON UPDATE %s", fk_action_sql(on_update));
 	}
 	if (deferrable || initially_deferred) {
-		mig_str_add(s, initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE");
+		mig_str_add(s, initially_deferred ? " DEFERRABLE INITIALLY DEFERRED"
+					       : " DEFERRABLE");
 	}
 }
 
@@ -535,7 +667,7 @@ static int check_autoincrement(const struct sr *r, const struct mig_table *t,
 
 /* One column definition. rowid: the column is the table's INTEGER PRIMARY
  * KEY, written inline (pk_name is the primary key's name). */
-static int column_def(const struct sr *r, struct mig_str *s, const struct mig_table *t,
+static int column_def(struct sr *r, struct mig_str *s, const struct mig_table *t,
 		      const struct mig_column *c, bool rowid, const char *pk_name)
 {
 	ident(r, s, c->name);
@@ -547,6 +679,11 @@ static int column_def(const struct sr *r, struct mig_str *s, const struct mig_ta
 		if (c->autoincrement == MIG_TRUE) {
 			mig_str_add(s, " AUTOINCREMENT");
 		}
+	} else if (c->type.kind == MIG_TYPE_INTEGER && t->pk.columns.n == 1 &&
+		   mig_streq(t->pk.columns.v[0], c->name) && !without_rowid(t)) {
+		/* a single integer primary key that must not autoincrement: only
+		 * the exact name INTEGER makes a rowid alias */
+		mig_str_add(s, c->nullable ? "INT" : "INT NOT NULL");
 	} else {
 		if (column_type(r, s, t, c) < 0) {
 			return MIG_ERROR;
@@ -581,7 +718,7 @@ static int column_def(const struct sr *r, struct mig_str *s, const struct mig_ta
 
 /* CREATE TABLE for t under the name (schema, name): t's own name for
  * create_table, the temporary name for a rebuild. */
-static int create_table_sql(const struct sr *r, const struct mig_table *t, const char *schema,
+static int create_table_sql(struct sr *r, const struct mig_table *t, const char *schema,
 			    const char *name, struct mig_str *s)
 {
 	const struct mig_column *rowid = rowid_column(t);
@@ -704,6 +841,59 @@ static const struct mig_column *source_column(const struct sr *r, const struct m
 	return from;
 }
 
+static int not_null_without_default(const struct sr *r, const char *column, const char *table)
+{
+	return fail(r, MIG_ECLASS_FILE,
+		    "cannot add NOT NULL column '%s' without a default to table '%s': its rows "
+		    "would have no value (give it a default, or add it nullable, fill it, then "
+		    "make it NOT NULL)",
+		    column, table);
+}
+
+/* What in t still uses column after the op dropped it (an index expression
+ * or predicate, a check, a generated column: what mig_schema_apply cannot
+ * tell uses it), as an error; a rebuild would fail on it half way. */
+static int check_dropped_column(const struct sr *r, const struct mig_table *t, const char *column)
+{
+	const char *what = NULL, *name = NULL;
+	for (size_t i = 0; i < t->indexes.n && !what; i++) {
+		const struct mig_index *ix = &t->indexes.v[i];
+		bool uses = ix->where && sql_names(ix->where, column);
+		for (size_t j = 0; j < ix->elems.n; j++) {
+			const char *e = ix->elems.v[j].expression;
+			uses = uses || (e && sql_names(e, column));
+		}
+		if (uses) {
+			what = "index";
+			name = ix->name;
+		}
+	}
+	for (size_t i = 0; i < t->checks.n && !what; i++) {
+		if (sql_names(t->checks.v[i].sql, column)) {
+			what = "check constraint";
+			name = t->checks.v[i].name;
+		}
+	}
+	for (size_t i = 0; i < t->columns.n && !what; i++) {
+		const struct mig_column *c = &t->columns.v[i];
+		if (c->computed_sql && sql_names(c->computed_sql, column)) {
+			what = "generated column";
+			name = c->name;
+		}
+	}
+	if (!what) {
+		return 0;
+	}
+	if (!name) {
+		return fail(r, MIG_ECLASS_FILE,
+			    "column '%s' of table '%s' is used by a %s (drop that first)", column,
+			    t->name, what);
+	}
+	return fail(r, MIG_ECLASS_FILE, "column '%s' of table '%s' is used by %s '%s' (drop that "
+					"first)",
+		    column, t->name, what, name);
+}
+
 /* Rebuild table (schema, name) of before into its definition in after (the
  * schema with the op applied): SQLite's procedure for the changes ALTER
  * TABLE cannot make. Foreign keys are off for it (a no-op inside a
@@ -725,6 +915,9 @@ static int rebuild(struct sr *r, const struct mig_schema *before, const struct m
 		rc = fail(r, MIG_ECLASS_FILE, "no table '%s'", name);
 		goto done;
 	}
+	if (r->op->kind == MIG_OP_DROP_COLUMN && check_dropped_column(r, at, r->op->column) < 0) {
+		goto done;
+	}
 	for (size_t i = 0; i < at->columns.n; i++) {
 		const struct mig_column *c = &at->columns.v[i];
 		const struct mig_column *from = source_column(r, bt, c);
@@ -733,11 +926,7 @@ static int rebuild(struct sr *r, const struct mig_schema *before, const struct m
 		}
 		if (!from) {
 			if (!c->nullable && !c->default_sql && c != rowid_column(at)) {
-				rc = fail(r, MIG_ECLASS_FILE,
-					  "cannot add NOT NULL column '%s' without a default to "
-					  "table '%s': its rows would have no value (give it a "
-					  "default, or add it nullable, fill it, then make it NOT NULL)",
-					  c->name, name);
+				rc = not_null_without_default(r, c->name, name);
 				goto done;
 			}
 			continue;
@@ -883,11 +1072,7 @@ static int render_add_column(struct sr *r, const struct mig_render_ctx *ctx)
 		return fail(r, MIG_ECLASS_FILE, "no definition of column '%s'", op->column);
 	}
 	if (!c->nullable && !c->default_sql && !c->computed_sql && !c->primary_key) {
-		return fail(r, MIG_ECLASS_FILE,
-			    "cannot add NOT NULL column '%s' without a default to table '%s': its "
-			    "rows would have no value (give it a default, or add it nullable, fill "
-			    "it, then make it NOT NULL)",
-			    c->name, op->table);
+		return not_null_without_default(r, c->name, op->table);
 	}
 	if (!can_add_column(c)) {
 		return rebuild_for_op(r, ctx, "adding this column");
@@ -906,8 +1091,10 @@ static int render_add_column(struct sr *r, const struct mig_render_ctx *ctx)
 	emit(r, &s);
 	if (c->index) {
 		/* the one-column index, named as mig_schema_apply names it */
-		const char *tmpl = ctx->schema && ctx->schema->naming.ix ? ctx->schema->naming.ix
-									: "ix_%(table)s_%(columns)s";
+		const char *tmpl = "ix_%(table)s_%(columns)s";
+		if (ctx->schema && ctx->schema->naming.ix) {
+			tmpl = ctx->schema->naming.ix;
+		}
 		struct mig_arena a = MIG_ARENA_INIT;
 		struct mig_index ix;
 		struct mig_index_elem e = { c->name, NULL, false };
@@ -1033,7 +1220,85 @@ static int render_alter_column(struct sr *r, const struct mig_render_ctx *ctx)
 	return 0;
 }
 
-/* add_enum_value: the CHECK of every column of the enum changes. */
+/* Where add_enum_value puts its value among values (n of them): *at, or
+ * *skip when the value is there and if_not_exists says so. */
+static int enum_value_position(struct sr *r, const char *const *values, size_t n, size_t *at,
+			       bool *skip)
+{
+	const struct mig_op *op = r->op;
+	const char *anchor = op->before ? op->before : op->after;
+	*skip = false;
+	*at = n;
+	for (size_t i = 0; i < n; i++) {
+		if (mig_streq(values[i], op->value)) {
+			if (op->if_not_exists) {
+				*skip = true;
+				return 0;
+			}
+			return fail(r, MIG_ECLASS_FILE, "enum '%s' has the value '%s' already",
+				    op->name, op->value);
+		}
+	}
+	if (!anchor) {
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (mig_streq(values[i], anchor)) {
+			*at = op->before ? i : i + 1;
+			return 0;
+		}
+	}
+	return fail(r, MIG_ECLASS_FILE, "enum '%s' has no value '%s'", op->name, anchor);
+}
+
+/* Add the op's value to the CHECKs named after the enum in t (how a
+ * reflected database shows an enum's columns), widening their VARCHAR.
+ * Returns 1 when t changed. */
+static int add_value_to_checks(struct sr *r, struct mig_schema *s, struct mig_table *t)
+{
+	const char *dot = strrchr(r->op->name, '.');
+	const char *name = dot ? dot + 1 : r->op->name;
+	int changed = 0;
+	for (size_t i = 0; i < t->checks.n; i++) {
+		struct mig_check *ck = &t->checks.v[i];
+		const char *column;
+		const char *const *values;
+		size_t n, at;
+		bool skip;
+		if (!mig_streq(ck->name, name) || !parse_in_list(r, ck->sql, &column, &values, &n)) {
+			continue;
+		}
+		if (enum_value_position(r, values, n, &at, &skip) < 0) {
+			return MIG_ERROR;
+		}
+		if (skip) {
+			continue;
+		}
+		const char **now = mig_arena_alloc(&r->arena, (n + 1) * sizeof(*now));
+		memcpy(now, values, at * sizeof(*now));
+		now[at] = r->op->value;
+		memcpy(now + at + 1, values + at, (n - at) * sizeof(*now));
+		struct mig_str text = MIG_STR_INIT;
+		in_list(r, &text, column, now, n + 1);
+		ck->sql = mig_arena_strdup(&s->arena, text.buf);
+		mig_str_release(&text);
+		for (size_t j = 0; j < t->columns.n; j++) {
+			struct mig_type *ty = &t->columns.v[j].type;
+			int len = (int)utf8_len(r->op->value);
+			if (mig_strieq(t->columns.v[j].name, column) && ty->kind == MIG_TYPE_VARCHAR &&
+			    ty->length >= 0 && ty->length < len) {
+				ty->length = len;
+			}
+		}
+		changed = 1;
+	}
+	return changed;
+}
+
+/* add_enum_value: the CHECK of every column of the enum changes, so each
+ * table with one is rebuilt. Its columns are those typed by the enum in the
+ * schema (which the enum is then part of) and those whose CHECK is named
+ * after it (a reflected database, which knows no enums). */
 static int render_add_enum_value(struct sr *r, const struct mig_render_ctx *ctx)
 {
 	const struct mig_op *op = r->op;
@@ -1045,35 +1310,38 @@ static int render_add_enum_value(struct sr *r, const struct mig_render_ctx *ctx)
 			    op->name);
 	}
 	const struct mig_enum *e = mig_schema_find_enum(ctx->schema, op->schema, op->name);
-	if (e && op->if_not_exists) {
-		for (size_t i = 0; i < e->values.n; i++) {
-			if (mig_streq(e->values.v[i], op->value)) {
-				return 0;
-			}
-		}
+	size_t at;
+	bool skip = false;
+	if (e && enum_value_position(r, e->values.v, e->values.n, &at, &skip) < 0) {
+		return MIG_ERROR;
 	}
-	struct mig_schema *after = schema_after(r, ctx->schema);
+	if (skip) {
+		return 0;
+	}
+	struct mig_schema *after = e ? schema_after(r, ctx->schema) : mig_schema_copy(ctx->schema);
 	if (!after) {
 		return MIG_ERROR;
 	}
-	const struct mig_enum *ae = mig_schema_find_enum(after, op->schema, op->name);
+	const struct mig_enum *ae = e ? mig_schema_find_enum(after, op->schema, op->name) : NULL;
 	int rc = 0;
 	r->enums = after;
 	for (size_t i = 0; i < after->tables.n && rc == 0; i++) {
-		const struct mig_table *t = &after->tables.v[i];
+		struct mig_table *t = &after->tables.v[i];
 		bool uses = false;
-		for (size_t j = 0; j < t->columns.n && !uses; j++) {
+		for (size_t j = 0; ae && j < t->columns.n && !uses; j++) {
+			const struct mig_type *ty = &t->columns.v[j].type;
 			const char *ename;
 			size_t n;
-			uses = enum_values(r, &t->columns.v[j].type, &ename, &n) == ae->values.v;
+			uses = enum_values(r, ty, &ename, &n) == ae->values.v;
 		}
-		if (uses) {
+		rc = add_value_to_checks(r, after, t);
+		if (rc >= 0 && (uses || rc > 0)) {
 			rc = rebuild(r, ctx->schema, after, t->schema, t->name);
 		}
 	}
 	r->enums = ctx->schema;
 	mig_schema_free(after);
-	return rc;
+	return rc < 0 ? rc : 0;
 }
 
 static int render_bulk_insert(struct sr *r)
@@ -1188,8 +1456,9 @@ static int render(struct sr *r, const struct mig_render_ctx *ctx)
 int sqlite_render_op(const struct mig_render_ctx *ctx, const struct mig_op *op,
 		     struct mig_strlist *out)
 {
-	struct sr r = { ctx->impl, op, ctx->schema, MIG_STRLIST_INIT };
+	struct sr r = { ctx->impl, op, ctx->schema, MIG_STRLIST_INIT, MIG_ARENA_INIT };
 	int rc = render(&r, ctx);
+	mig_arena_release(&r.arena);
 	if (rc == 0) {
 		for (size_t i = 0; i < r.stmts.n; i++) {
 			mig_strlist_push_owned(out, r.stmts.v[i]);

@@ -13,6 +13,7 @@
 #include "migrate/render.h"
 #include "migrate/revgraph.h"
 #include "migrate/revision.h"
+#include "migrate/runner.h"
 #include "migrate/schema.h"
 #include "migrate/templates.h"
 #include "migrate/url.h"

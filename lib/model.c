@@ -337,17 +337,6 @@ int mig_model_parse_column(struct mig_ydoc *d, struct mig_schema *s, const char 
 			     "%s: a computed column cannot have a default", what);
 		bad++;
 	}
-	/* a generic type that is not an integer cannot count (a dialect's own
-	 * type, "int unsigned", is the dialect's to judge) */
-	bool countable = out->type.kind == MIG_TYPE_OTHER || out->type.kind == MIG_TYPE_SMALLINT ||
-			 out->type.kind == MIG_TYPE_INTEGER || out->type.kind == MIG_TYPE_BIGINT;
-	if (have_type && out->type.raw && !countable &&
-	    (out->identity || out->autoincrement == MIG_TRUE)) {
-		const char *key = out->identity ? "identity" : "autoincrement";
-		mig_ydoc_err(d, map_key_node(d, node, key), "%s: '%s' needs an integer type, not '%s'",
-			     what, key, out->type.raw);
-		bad++;
-	}
 	if (out->identity && out->computed_sql) {
 		mig_ydoc_err(d, map_key_node(d, node, "computed"),
 			     "%s: an identity column cannot be computed", what);
@@ -370,9 +359,31 @@ static bool is_bare_identifier(const char *p, size_t n)
 	return true;
 }
 
+/* The name a double-quoted SQL identifier ("a,b", with "" for a quote) stands
+ * for, or NULL when p is not exactly one. */
+static char *quoted_identifier(const char *p, size_t n)
+{
+	if (n < 3 || p[0] != '"' || p[n - 1] != '"') {
+		return NULL;
+	}
+	struct mig_str s = MIG_STR_INIT;
+	for (size_t i = 1; i < n - 1; i++) {
+		if (p[i] == '"') {
+			if (p[i + 1] != '"' || i + 1 >= n - 1) {
+				mig_str_release(&s);
+				return NULL;
+			}
+			i++;
+		}
+		mig_str_addch(&s, p[i]);
+	}
+	return mig_str_detach(&s);
+}
+
 /* Split "col DESC" or "lower(x) DESC" into the element and the direction. An
- * expression that is only a column name is that column, so that an index
- * whose columns and expressions are interleaved keeps its order. */
+ * expression that is only a column name (bare or double-quoted) is that
+ * column, so that an index whose columns and expressions are interleaved
+ * keeps its order. */
 static void parse_index_elem(struct mig_schema *s, const char *text, bool expression,
 			     struct mig_index_elem *e)
 {
@@ -387,7 +398,12 @@ static void parse_index_elem(struct mig_schema *s, const char *text, bool expres
 	while (n > 0 && isspace((unsigned char)text[n - 1])) {
 		n--;
 	}
-	if (expression && !is_bare_identifier(text, n)) {
+	char *quoted = expression ? quoted_identifier(text, n) : NULL;
+	if (quoted) {
+		e->column = mig_arena_strdup(&s->arena, quoted);
+		e->expression = NULL;
+		free(quoted);
+	} else if (expression && !is_bare_identifier(text, n)) {
 		e->column = NULL;
 		e->expression = mig_arena_strndup(&s->arena, text, n);
 	} else {
@@ -657,7 +673,8 @@ int mig_model_parse_table(struct mig_ydoc *d, struct mig_schema *s, struct mig_t
 			}
 			const struct mig_column *prev = mig_table_find_column(t, cname);
 			if (prev) {
-				mig_ydoc_err(d, kn, "column '%s' of %s is already declared at %s:%u:%u",
+				mig_ydoc_err(d, kn,
+					     "column '%s' of %s is already declared at %s:%u:%u",
 					     cname, what, prev->pos.file, prev->pos.line,
 					     prev->pos.column);
 				bad++;
@@ -1090,8 +1107,8 @@ static void load_enums(struct loader *L, struct mig_ydoc *d, const yaml_node_t *
 			yaml_node_t *item = mig_yseq_item(d, vn, a);
 			const char *v = mig_ynode_str(item);
 			if (!v || mig_ynode_is_null(item) || !*v) {
-				mig_ydoc_err(d, item, "values of enum '%s' must be non-empty strings",
-					     name);
+				mig_ydoc_err(d, item,
+					     "values of enum '%s' must be non-empty strings", name);
 				continue;
 			}
 			if (enum_has_value(e, v)) {
@@ -1520,6 +1537,20 @@ void mig_model_write_index(struct mig_str *out, const struct mig_index *ix)
 	for (size_t i = 0; i < ix->elems.n; i++) {
 		const struct mig_index_elem *e = &ix->elems.v[i];
 		const char *text = e->column ? e->column : e->expression;
+		if (e->column && mixed && !is_bare_identifier(text, strlen(text))) {
+			/* among expressions, a column is read back by its quoted name */
+			struct mig_str q = MIG_STR_INIT;
+			mig_str_addch(&q, '"');
+			for (const char *p = text; *p; p++) {
+				if (*p == '"') {
+					mig_str_addch(&q, '"');
+				}
+				mig_str_addch(&q, *p);
+			}
+			mig_str_addch(&q, '"');
+			mig_strlist_push_owned(&tmp, mig_str_detach(&q));
+			text = tmp.v[tmp.n - 1];
+		}
 		if (e->desc) {
 			mig_strlist_push_owned(&tmp, xasprintf("%s DESC", text));
 			text = tmp.v[tmp.n - 1];

@@ -60,11 +60,18 @@ mig_pid_alive() {
 }
 
 # Sends SIGTERM to PID and waits for it to exit; SIGKILL after the timeout.
+# SIGTERM is sent again every two seconds: a server that is still starting
+# may not have its handler in place yet and lose the first one.
 mig_kill_wait() {
 	local pid=$1 what=$2 i
 	mig_pid_alive "$pid" || return 0
-	kill -TERM "$pid" 2>/dev/null || true
 	for ((i = 0; i < MIG_SERVERS_TIMEOUT * 10; i++)); do
+		if ((i % 20 == 0)); then
+			kill -TERM "$pid" 2>/dev/null || true
+		fi
+		if ((i == 100)); then
+			mig_servers_log "waiting for $what (pid $pid) to stop"
+		fi
 		mig_pid_alive "$pid" || return 0
 		sleep 0.1
 	done
@@ -100,13 +107,15 @@ mig_pg_bindir() {
 	return 1
 }
 
-# Runs a command as the user that owns the PostgreSQL data: postgres when we
-# are root (initdb and postgres refuse to run as root), else ourselves.
-mig_as_pg() {
+# Sets MIG_AS_PG to the prefix that runs a command as the owner of the
+# PostgreSQL data: runuser -u postgres when we are root (initdb and postgres
+# refuse to run as root), else nothing. A prefix rather than a function, so
+# that redirections apply to the command alone: a trap that runs meanwhile
+# prints to the script's own stdout and stderr, not into a log file.
+mig_as_pg_prefix() {
+	MIG_AS_PG=()
 	if [[ $(id -u) == 0 ]]; then
-		runuser -u postgres -- "$@"
-	else
-		"$@"
+		MIG_AS_PG=(runuser -u postgres --)
 	fi
 }
 
@@ -131,7 +140,8 @@ mig_pg_start() {
 		fi
 	fi
 	mig_servers_log "initdb $dir/pg/data"
-	if ! mig_as_pg "$bin/initdb" -D "$dir/pg/data" -U postgres --auth=trust \
+	mig_as_pg_prefix
+	if ! "${MIG_AS_PG[@]}" "$bin/initdb" -D "$dir/pg/data" -U postgres --auth=trust \
 		--encoding=UTF8 --locale=C.UTF-8 >"$dir/pg/initdb.log" 2>&1; then
 		mig_servers_log "initdb failed"
 		mig_servers_log_tail "$dir/pg/initdb.log"
@@ -140,7 +150,7 @@ mig_pg_start() {
 	for ((attempt = 1; attempt <= 5; attempt++)); do
 		port=$(mig_free_port) || return 1
 		mig_servers_log "starting PostgreSQL on 127.0.0.1:$port"
-		if LC_ALL=C.UTF-8 mig_as_pg "$bin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/log" -w \
+		if LC_ALL=C.UTF-8 "${MIG_AS_PG[@]}" "$bin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/log" -w \
 			-t "$MIG_SERVERS_TIMEOUT" -o "-p $port -k '$dir/pg' -c listen_addresses=127.0.0.1 \
 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
 			start >"$dir/pg/pg_ctl.log" 2>&1; then
@@ -171,7 +181,8 @@ mig_pg_stop() {
 	pid=$(head -n 1 "$dir/pg/data/postmaster.pid" 2>/dev/null || true)
 	mig_pid_alive "$pid" || return 0
 	if bin=$(mig_pg_bindir); then
-		mig_as_pg "$bin/pg_ctl" -D "$dir/pg/data" -m fast -w -t "$MIG_SERVERS_TIMEOUT" stop \
+		mig_as_pg_prefix
+		"${MIG_AS_PG[@]}" "$bin/pg_ctl" -D "$dir/pg/data" -m fast -w -t "$MIG_SERVERS_TIMEOUT" stop \
 			>>"$dir/pg/pg_ctl.log" 2>&1 || true
 	fi
 	mig_kill_wait "$pid" "postgres"
@@ -206,9 +217,13 @@ mig_my_start() {
 		if [[ -f $dir/my/mariadbd.log ]]; then
 			log_lines=$(wc -l <"$dir/my/mariadbd.log")
 		fi
-		# Started in the background of a non-interactive shell, mariadbd ignores
-		# SIGINT: a Ctrl-C reaches the script, whose trap stops the server by PID.
-		mariadbd --datadir="$dir/my/data" --socket="$dir/my/sock" --port="$port" \
+		# In a session of its own, so that a Ctrl-C in the terminal reaches the
+		# script, whose trap stops the server by PID, and not mariadbd: one
+		# that gets SIGINT while starting ignores the SIGTERM that follows.
+		# setsid runs mariadbd in its own process, or forks and waits for it
+		# (-w) when it has to; either way $! is alive while mariadbd is, and
+		# the pid file names mariadbd itself.
+		setsid -w mariadbd --datadir="$dir/my/data" --socket="$dir/my/sock" --port="$port" \
 			--bind-address=127.0.0.1 "${user_opt[@]}" --pid-file="$dir/my/pid" \
 			--log-error="$dir/my/mariadbd.log" --skip-log-bin --innodb-flush-log-at-trx-commit=0 \
 			--max-connections=300 --character-set-server=utf8mb4 \
@@ -263,10 +278,17 @@ mig_my_start() {
 }
 
 mig_my_stop() {
-	local dir=$1 pid f
+	local dir=$1 pid child f
 	for f in "$dir/my/pid" "$dir/my/launch.pid"; do
 		[[ -f $f ]] || continue
 		pid=$(head -n 1 "$f" 2>/dev/null || true)
+		mig_pid_alive "$pid" || continue
+		# launch.pid may name a setsid that forked mariadbd: stop the child first.
+		if [[ $f == */launch.pid ]]; then
+			for child in $(pgrep -P "$pid" 2>/dev/null || true); do
+				mig_kill_wait "$child" "mariadbd" || return 1
+			done
+		fi
 		mig_kill_wait "$pid" "mariadbd" || return 1
 	done
 }
@@ -291,7 +313,9 @@ mig_servers_start() {
 		mig_pg_stop "$dir"
 		return 1
 	fi
-	mig_servers_env >"$dir/env"
+	local env
+	env=$(mig_servers_env)
+	printf '%s\n' "$env" >"$dir/env"
 	mig_servers_log "PostgreSQL on port $MIGRATE_TEST_PG_PORT, MariaDB on port" \
 		"$MIGRATE_TEST_MYSQL_PORT"
 }

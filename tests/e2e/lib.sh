@@ -17,6 +17,10 @@
 
 set -euo pipefail
 
+# The test's own stderr, for messages from traps, which may run while run()
+# has stderr redirected.
+exec {E2E_STDERR}>&2
+
 : "${MIGRATE_BIN:?MIGRATE_BIN is not set: run the e2e tests through meson test or scripts/test}"
 
 E2E_NAME=$(basename "$0" .sh)
@@ -30,11 +34,11 @@ RC=
 e2e_on_exit() {
 	local rc=$?
 	if ((rc == 0 && !E2E_PASSED)); then
-		echo "e2e $E2E_NAME: FAIL: the test ended without calling pass" >&2
+		echo "e2e $E2E_NAME: FAIL: the test ended without calling pass" >&"$E2E_STDERR"
 		rc=1
 	fi
 	if [[ ${MIGRATE_E2E_KEEP:-0} == 1 ]]; then
-		echo "e2e $E2E_NAME: kept $T" >&2
+		echo "e2e $E2E_NAME: kept $T" >&"$E2E_STDERR"
 	else
 		cd /
 		rm -rf "$T"
@@ -42,8 +46,8 @@ e2e_on_exit() {
 	exit "$rc"
 }
 trap e2e_on_exit EXIT
-trap 'echo "e2e $E2E_NAME: killed by SIGINT" >&2; exit 130' INT
-trap 'echo "e2e $E2E_NAME: killed by SIGTERM (a timeout?)" >&2; exit 143' TERM
+trap 'echo "e2e $E2E_NAME: killed by SIGINT" >&"$E2E_STDERR"; exit 130' INT
+trap 'echo "e2e $E2E_NAME: killed by SIGTERM (a timeout?)" >&"$E2E_STDERR"; exit 143' TERM
 # A command that fails outside an assertion ends the test (set -e): say which.
 trap 'echo "e2e $E2E_NAME: FAIL at ${BASH_SOURCE[0]}:$LINENO: exit code $? from: $BASH_COMMAND" >&2' ERR
 

@@ -9,10 +9,9 @@
 static const char *dump_kind(enum mig_type_kind k)
 {
 	static const char *const names[] = {
-		"OTHER",     "SMALLINT", "INTEGER",   "BIGINT",      "BOOLEAN",
-		"REAL",      "FLOAT",    "NUMERIC",   "VARCHAR",     "CHAR",
-		"TEXT",      "DATE",     "TIME",      "TIMESTAMP",   "TIMESTAMPTZ",
-		"INTERVAL",  "BINARY",   "JSON",      "UUID",        "ENUM",
+		"OTHER",       "SMALLINT", "INTEGER", "BIGINT", "BOOLEAN", "REAL", "FLOAT",
+		"NUMERIC",     "VARCHAR",  "CHAR",    "TEXT",   "DATE",    "TIME", "TIMESTAMP",
+		"TIMESTAMPTZ", "INTERVAL", "BINARY",  "JSON",   "UUID",    "ENUM",
 	};
 	return names[k];
 }
@@ -88,7 +87,8 @@ static void dump_column(struct mig_str *out, const struct mig_column *c, bool wi
 		mig_str_addf(out, " default=[%s]", c->default_sql);
 	}
 	if (c->autoincrement) {
-		mig_str_addf(out, " autoincrement=%s", c->autoincrement == MIG_TRUE ? "true" : "false");
+		mig_str_addf(out, " autoincrement=%s",
+			     c->autoincrement == MIG_TRUE ? "true" : "false");
 	}
 	if (c->identity) {
 		mig_str_addf(out, " identity(%s start=%lld increment=%lld)",
@@ -101,8 +101,7 @@ static void dump_column(struct mig_str *out, const struct mig_column *c, bool wi
 	}
 	if (c->ref_table) {
 		mig_str_addf(out, " references=%s.%s", c->ref_table, c->ref_column);
-		dump_fk_tail(out, c->on_delete, c->on_update, c->deferrable,
-			     c->initially_deferred);
+		dump_fk_tail(out, c->on_delete, c->on_update, c->deferrable, c->initially_deferred);
 	}
 	if (c->collation) {
 		mig_str_addf(out, " collate=%s", c->collation);
@@ -196,8 +195,8 @@ static void dump_table(struct mig_str *out, const struct mig_table *t, bool with
 static void dump_schema(struct mig_str *out, const struct mig_schema *s, bool with_pos)
 {
 	const struct mig_naming_convention *nc = &s->naming;
-	const char *keys[] = { "ix", "uq", "ck", "fk", "pk" };
-	const char *vals[] = { nc->ix, nc->uq, nc->ck, nc->fk, nc->pk };
+	const char *keys[] = {"ix", "uq", "ck", "fk", "pk"};
+	const char *vals[] = {nc->ix, nc->uq, nc->ck, nc->fk, nc->pk};
 	for (size_t i = 0; i < 5; i++) {
 		if (vals[i]) {
 			mig_str_addf(out, "naming %s=%s\n", keys[i], vals[i]);

@@ -54,16 +54,15 @@ static void assert_dump_at(const struct mig_schema *s, bool with_pos, const char
 
 /* ---- good files ---- */
 
-static const char schema_yaml[] =
-	"naming_convention:\n"
-	"  ix: \"ix_%(table)s_%(columns)s\"\n"
-	"  uq: \"uq_%(table)s_%(columns)s\"\n"
-	"  ck: \"ck_%(table)s_%(name)s\"\n"
-	"  fk: \"fk_%(table)s_%(columns)s_%(ref_table)s\"\n"
-	"  pk: \"pk_%(table)s\"\n"
-	"enums:\n"
-	"  order_status: [pending, paid, shipped]\n"
-	"  billing.currency: [eur, usd]\n";
+static const char schema_yaml[] = "naming_convention:\n"
+				  "  ix: \"ix_%(table)s_%(columns)s\"\n"
+				  "  uq: \"uq_%(table)s_%(columns)s\"\n"
+				  "  ck: \"ck_%(table)s_%(name)s\"\n"
+				  "  fk: \"fk_%(table)s_%(columns)s_%(ref_table)s\"\n"
+				  "  pk: \"pk_%(table)s\"\n"
+				  "enums:\n"
+				  "  order_status: [pending, paid, shipped]\n"
+				  "  billing.currency: [eur, usd]\n";
 
 static const char users_yaml[] =
 	"tables:\n"
@@ -81,7 +80,8 @@ static const char users_yaml[] =
 	"      status: {type: order_status, nullable: false, default: \"'pending'\"}\n"
 	"      created_at: {type: timestamptz, nullable: false, default: CURRENT_TIMESTAMP}\n"
 	"      updated_at: {type: timestamp, server_onupdate: CURRENT_TIMESTAMP}\n"
-	"      seq: {type: integer, identity: {always: true, start: 100, increment: 5}, index: true}\n"
+	"      seq: {type: integer, identity: {always: true, start: 100, increment: 5}, index: "
+	"true}\n"
 	"      price: numeric(10, 2)\n"
 	"      qty: smallint\n"
 	"      total: {type: \"numeric(12,2)\", computed: {sql: price * qty, stored: true}}\n"
@@ -149,8 +149,10 @@ static void test_model_good_folder(void **state)
 		"enum order_status (pending, paid, shipped) @%1$s/_schema.yaml:8:3\n"
 		"enum billing.currency (eur, usd) @%1$s/_schema.yaml:9:3\n"
 		"table billing.invoices @%1$s/billing/invoices.yml:2:3\n"
-		"  column user_id: BIGINT raw=\"bigint\" not-null pk @%1$s/billing/invoices.yml:4:7\n"
-		"  column number: INTEGER raw=\"integer\" not-null pk @%1$s/billing/invoices.yml:5:7\n"
+		"  column user_id: BIGINT raw=\"bigint\" not-null pk "
+		"@%1$s/billing/invoices.yml:4:7\n"
+		"  column number: INTEGER raw=\"integer\" not-null pk "
+		"@%1$s/billing/invoices.yml:5:7\n"
 		"  column currency: ENUM raw=\"billing.currency\" enum=billing.currency null"
 		" @%1$s/billing/invoices.yml:6:7\n"
 		"  column status: ENUM raw=\"order_status\" enum=order_status null"
@@ -163,7 +165,8 @@ static void test_model_good_folder(void **state)
 		" @%1$s/billing/invoices.yml:11:7\n"
 		"  column invoice_number: INTEGER raw=\"integer\" not-null pk"
 		" @%1$s/billing/invoices.yml:12:7\n"
-		"  column line: INTEGER raw=\"integer\" not-null pk @%1$s/billing/invoices.yml:13:7\n"
+		"  column line: INTEGER raw=\"integer\" not-null pk "
+		"@%1$s/billing/invoices.yml:13:7\n"
 		"  primary key lines_pkey (invoice_user, invoice_number, line)\n"
 		"  foreign key fk_lines_invoice_user_invoice_number_invoices"
 		" (invoice_user, invoice_number) -> billing.invoices (user_id, number)"
@@ -319,329 +322,315 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
-	{ "unknown-top.yaml",
-	  "tables: {}\n"
-	  "tabels: {}\n",
-	  "unknown-top.yaml:2:1: unknown key 'tabels' in model file (expected one of: "
-	  "naming_convention, enums, tables)" },
-	{ "unknown-table-key.yaml",
-	  "tables:\n"
-	  "  t:\n"
-	  "    columns: {a: integer}\n"
-	  "    index: [{columns: [a]}]\n",
-	  "unknown-table-key.yaml:4:5: unknown key 'index' in table 't' (expected one of: columns, "
-	  "primary_key, indexes, unique, checks, foreign_keys, comment, options)" },
-	{ "unknown-column-key.yaml",
-	  "tables:\n"
-	  "  t:\n"
-	  "    columns:\n"
-	  "      a: {type: integer, null: false}\n",
-	  "unknown-column-key.yaml:4:26: unknown key 'null' in column 'a' (expected one of: type, "
-	  "nullable, primary_key, unique, index, default, autoincrement, identity, computed, "
-	  "references, on_delete, on_update, deferrable, initially_deferred, collation, comment, "
-	  "server_onupdate, name)" },
-	{ "column-name-key.yaml",
-	  "tables:\n"
-	  "  t:\n"
-	  "    columns:\n"
-	  "      a: {name: b, type: integer}\n",
-	  "column-name-key.yaml:4:11: unknown key 'name' in column 'a' (the key above names the "
-	  "column)" },
-	{ "unknown-type.yaml",
-	  "tables:\n"
-	  "  t:\n"
-	  "    columns:\n"
-	  "      a: integr\n",
-	  "unknown-type.yaml:4:7: unknown type 'integr' for column 'a' (not a generic type, a "
-	  "declared enum or a known database type)" },
-	{ "invalid-type.yaml",
-	  "tables:\n"
-	  "  t:\n"
-	  "    columns:\n"
-	  "      a: varchar(x)\n"
-	  "      b: varchar(1, 2)\n",
-	  "invalid-type.yaml:4:10: invalid type 'varchar(x)'\n"
-	  "invalid-type.yaml:5:10: invalid type 'varchar(1, 2)': varchar takes one length" },
-	{ "missing-type.yaml",
-	  "tables:\n"
-	  "  t:\n"
-	  "    columns:\n"
-	  "      a: {nullable: false}\n"
-	  "      b:\n",
-	  "missing-type.yaml:4:10: column 'a' needs 'type'\n"
-	  "missing-type.yaml:5:9: 'type' must be a non-empty string" },
-	{ "fk-missing-table.yaml",
-	  "tables:\n"
-	  "  t:\n"
-	  "    columns:\n"
-	  "      a: integer\n"
-	  "    foreign_keys:\n"
-	  "      - {columns: [a], references: {table: nope, columns: [id]}}\n",
-	  "fk-missing-table.yaml:6:9: foreign key of table 't' references unknown table 'nope'" },
-	{ "fk-missing-column.yaml",
-	  "tables:\n"
-	  "  u:\n"
-	  "    columns: {id: integer}\n"
-	  "  t:\n"
-	  "    columns:\n"
-	  "      a: {type: integer, references: u.ident}\n",
-	  "fk-missing-column.yaml:6:7: foreign key of table 't' references unknown column "
-	  "'u.ident'" },
-	{ "fk-own-column.yaml",
-	  "tables:\n"
-	  "  u:\n"
-	  "    columns: {id: integer}\n"
-	  "  t:\n"
-	  "    columns: {a: integer}\n"
-	  "    foreign_keys:\n"
-	  "      - {columns: [b], references: {table: u, columns: [id]}}\n",
-	  "fk-own-column.yaml:7:9: foreign key of table 't' names unknown column 'b'" },
-	{ "fk-count.yaml",
-	  "tables:\n"
-	  "  u:\n"
-	  "    columns: {id: integer, id2: integer}\n"
-	  "  t:\n"
-	  "    columns: {a: integer}\n"
-	  "    foreign_keys:\n"
-	  "      - {columns: [a], references: {table: u, columns: [id, id2]}}\n",
-	  "fk-count.yaml:7:9: foreign key has 1 columns but references 2" },
-	{ "fk-shorthand.yaml",
-	  "tables:\n"
-	  "  t:\n"
-	  "    columns:\n"
-	  "      a: {type: integer, references: users}\n",
-	  "fk-shorthand.yaml:4:38: 'references' must be written table.column, not 'users'" },
-	{ "duplicate-column.yaml",
-	  "tables:\n"
-	  "  t:\n"
-	  "    columns:\n"
-	  "      a: integer\n"
-	  "      b: text\n"
-	  "      a: text\n",
-	  "duplicate-column.yaml:6:7: column 'a' of table 't' is already declared at "
-	  "duplicate-column.yaml:4:7" },
-	{ "duplicate-table.yaml",
-	  "tables:\n"
-	  "  s.t:\n"
-	  "    columns: {a: integer}\n"
-	  "  s.t:\n"
-	  "    columns: {a: integer}\n",
-	  "duplicate-table.yaml:4:3: table 's.t' is already declared at duplicate-table.yaml:2:3" },
-	{ "pk-nullable.yaml",
-	  "tables:\n"
-	  "  t:\n"
-	  "    columns:\n"
-	  "      id: {type: integer, primary_key: true, nullable: true}\n",
-	  "pk-nullable.yaml:4:56: column 'id' is part of the primary key and cannot be nullable" },
-	{ "pk-list-nullable.yaml",
-	  "tables:\n"
-	  "  t:\n"
-	  "    columns:\n"
-	  "      a: {type: integer, nullable: true}\n"
-	  "      b: integer\n"
-	  "    primary_key: [a, b]\n",
-	  "pk-list-nullable.yaml:4:36: column 'a' is part of the primary key and cannot be "
-	  "nullable" },
-	{ "pk-twice.yaml",
-	  "tables:\n"
-	  "  t:\n"
-	  "    columns:\n"
-	  "      a: {type: integer, primary_key: true}\n"
-	  "    primary_key: [a, c]\n",
-	  "pk-twice.yaml:5:18: table 't' declares its primary key both in 'primary_key' and on "
-	  "column 'a'\n"
-	  "pk-twice.yaml:5:18: primary key of table 't' names unknown column 'c'" },
-	{ "bad-bool.yaml",
-	  "tables:\n"
-	  "  t:\n"
-	  "    columns:\n"
-	  "      a: {type: integer, nullable: nope}\n"
-	  "      b: {type: integer, unique: [true]}\n",
-	  "bad-bool.yaml:4:36: 'nullable' must be true or false, not 'nope'\n"
-	  "bad-bool.yaml:5:34: 'unique' must be true or false" },
-	{ "bad-action.yaml",
-	  "tables:\n"
-	  "  u:\n"
-	  "    columns: {id: integer}\n"
-	  "  t:\n"
-	  "    columns:\n"
-	  "      a: {type: integer, references: u.id, on_delete: explode}\n",
-	  "bad-action.yaml:6:55: invalid referential action 'explode' (expected cascade, "
-	  "restrict, set null, set default or no action)" },
-	{ "on-delete-alone.yaml",
-	  "tables:\n"
-	  "  t:\n"
-	  "    columns:\n"
-	  "      a: {type: integer, on_delete: cascade, deferrable: true}\n",
-	  "on-delete-alone.yaml:4:26: column 'a': 'on_delete' needs 'references'\n"
-	  "on-delete-alone.yaml:4:46: column 'a': 'deferrable' needs 'references'" },
-	{ "identity-default.yaml",
-	  "tables:\n"
-	  "  t:\n"
-	  "    columns:\n"
-	  "      a: {type: integer, identity: true, default: \"1\"}\n"
-	  "      b: {type: integer, computed: a + 1, default: \"2\"}\n"
-	  "      c: {type: integer, identity: {always: true, cycle: true}}\n",
-	  "identity-default.yaml:4:42: column 'a': an identity column cannot have a default\n"
-	  "identity-default.yaml:5:43: column 'b': a computed column cannot have a default\n"
-	  "identity-default.yaml:6:51: unknown key 'cycle' in identity (expected one of: always, "
-	  "start, increment)" },
-	{ "index-unknown-column.yaml",
-	  "tables:\n"
-	  "  t:\n"
-	  "    columns: {a: integer}\n"
-	  "    indexes:\n"
-	  "      - {columns: [a, b DESC]}\n",
-	  "index-unknown-column.yaml:5:9: index of table 't' names unknown column 'b'" },
-	{ "unique-unknown-column.yaml",
-	  "tables:\n"
-	  "  t:\n"
-	  "    columns: {a: integer}\n"
-	  "    unique:\n"
-	  "      - {name: u1, columns: [a, c]}\n",
-	  "unique-unknown-column.yaml:5:9: unique constraint of table 't' names unknown column "
-	  "'c'" },
-	{ "index-no-columns.yaml",
-	  "tables:\n"
-	  "  t:\n"
-	  "    columns: {a: integer}\n"
-	  "    indexes:\n"
-	  "      - {name: ix_a, unique: true}\n"
-	  "      - {columns: []}\n"
-	  "      - a\n",
-	  "index-no-columns.yaml:5:9: index 'ix_a' needs 'columns' or 'expressions'\n"
-	  "index-no-columns.yaml:6:19: 'columns' must be a non-empty list of names\n"
-	  "index-no-columns.yaml:7:9: an index must be a mapping with 'columns' or 'expressions'" },
-	{ "enum-no-values.yaml",
-	  "enums:\n"
-	  "  a: []\n"
-	  "  b:\n"
-	  "  c: x\n"
-	  "tables: {}\n",
-	  "enum-no-values.yaml:2:6: enum 'a' needs at least one value\n"
-	  "enum-no-values.yaml:3:3: enum 'b' needs at least one value\n"
-	  "enum-no-values.yaml:4:6: enum 'c' must be a list of values" },
-	{ "enum-duplicate-value.yaml",
-	  "enums:\n"
-	  "  status: [new, old, new]\n"
-	  "  status: [x]\n",
-	  "enum-duplicate-value.yaml:2:22: enum 'status' lists 'new' twice\n"
-	  "enum-duplicate-value.yaml:3:3: enum 'status' is already declared at "
-	  "enum-duplicate-value.yaml:2:3" },
-	{ "syntax.yaml",
-	  "tables:\n"
-	  "  t:\n"
-	  "    columns:\n"
-	  "      a: {type: integer\n",
-	  "syntax.yaml:5:1: did not find expected ',' or '}' (while parsing a flow mapping at "
-	  "line 4, column 10)" },
-	{ "tabs.yaml",
-	  "tables:\n"
-	  "  t:\n"
-	  "\tcolumns:\n"
-	  "\t\ta: integer\n",
-	  "tabs.yaml:3:1: a tab character cannot indent YAML (indent with spaces)" },
-	{ "list.yaml",
-	  "- tables\n"
-	  "- enums\n",
-	  "list.yaml:1:1: a model file must be a mapping with 'tables' (and optionally 'enums', "
-	  "'naming_convention')" },
-	{ "scalar.yaml", "just words\n",
-	  "scalar.yaml:1:1: a model file must be a mapping with 'tables' (and optionally 'enums', "
-	  "'naming_convention')" },
-	{ "two-docs.yaml",
-	  "tables: {}\n"
-	  "---\n"
-	  "tables: {}\n",
-	  "two-docs.yaml:3:1: only one YAML document per file is supported" },
-	{ "columns-not-map.yaml",
-	  "tables:\n"
-	  "  t:\n"
-	  "    columns: [a, b]\n"
-	  "  u:\n"
-	  "    comment: no columns\n",
-	  "columns-not-map.yaml:3:14: 'columns' of table 't' must be a mapping of column names to "
-	  "specs\n"
-	  "columns-not-map.yaml:5:5: table 'u' needs 'columns'" },
-	{ "table-not-map.yaml",
-	  "tables:\n"
-	  "  t: [a, b]\n"
-	  "  u:\n",
-	  "table-not-map.yaml:2:6: table 't' must be a mapping with 'columns'\n"
-	  "table-not-map.yaml:3:5: table 'u' must be a mapping with 'columns'" },
-	{ "tables-not-map.yaml", "tables: [t]\n",
-	  "tables-not-map.yaml:1:9: 'tables' must be a mapping of table names to tables" },
-	{ "lists-not-lists.yaml",
-	  "tables:\n"
-	  "  t:\n"
-	  "    columns: {a: integer}\n"
-	  "    indexes: {columns: [a]}\n"
-	  "    checks: a > 0\n",
-	  "lists-not-lists.yaml:4:14: 'indexes' must be a list\n"
-	  "lists-not-lists.yaml:5:13: 'checks' must be a list" },
-	{ "check-no-sql.yaml",
-	  "tables:\n"
-	  "  t:\n"
-	  "    columns: {a: integer}\n"
-	  "    checks:\n"
-	  "      - {name: c}\n",
-	  "check-no-sql.yaml:5:9: check constraint needs 'sql'" },
-	{ "naming-keys.yaml",
-	  "naming_convention: {ix: \"ix_%(table)s\", fkey: \"x\"}\n",
-	  "naming-keys.yaml:1:41: unknown key 'fkey' in naming_convention (expected one of: ix, "
-	  "uq, ck, fk, pk)" },
-	{ "check-needs-name.yaml",
-	  "naming_convention: {ck: \"ck_%(table)s_%(name)s\"}\n"
-	  "tables:\n"
-	  "  t:\n"
-	  "    columns: {a: integer}\n"
-	  "    checks: [{sql: a > 0}]\n",
-	  "check-needs-name.yaml:5:14: check constraint of table 't' needs a name: the naming "
-	  "convention for checks uses %(name)s" },
-	{ "duplicate-names.yaml",
-	  "tables:\n"
-	  "  t:\n"
-	  "    columns:\n"
-	  "      a: {type: integer, index: true}\n"
-	  "      b: integer\n"
-	  "    indexes:\n"
-	  "      - {columns: [a]}\n"
-	  "    unique:\n"
-	  "      - {name: k, columns: [a]}\n"
-	  "    checks:\n"
-	  "      - {name: k, sql: b > 0}\n",
-	  "duplicate-names.yaml:7:9: index 'ix_t_a' of table 't' is already declared at "
-	  "duplicate-names.yaml:4:7\n"
-	  "duplicate-names.yaml:11:9: constraint 'k' of table 't' is already declared at "
-	  "duplicate-names.yaml:9:9" },
-	{ "bad-default.yaml",
-	  "tables:\n"
-	  "  t:\n"
-	  "    columns:\n"
-	  "      a: {type: integer, default: }\n"
-	  "      b: {type: integer, default: [1]}\n",
-	  "bad-default.yaml:4:35: 'default' must be a SQL expression (write \"NULL\" for a NULL "
-	  "default)\n"
-	  "bad-default.yaml:5:35: 'default' must be a SQL expression" },
-	{ "not-countable.yaml",
-	  "enums:\n"
-	  "  e: [a]\n"
-	  "tables:\n"
-	  "  t:\n"
-	  "    columns:\n"
-	  "      a: {type: text, autoincrement: true}\n"
-	  "      b: {type: \"numeric(10,0)\", identity: true}\n"
-	  "      c: {type: int unsigned, autoincrement: true}\n"
-	  "      d: {type: varchar(3), autoincrement: false}\n",
-	  "not-countable.yaml:6:23: column 'a': 'autoincrement' needs an integer type, not 'text'\n"
-	  "not-countable.yaml:7:34: column 'b': 'identity' needs an integer type, not "
-	  "'numeric(10,0)'" },
-	{ "bad-identity.yaml",
-	  "tables:\n"
-	  "  t:\n"
-	  "    columns:\n"
-	  "      a: {type: integer, identity: {start: one}}\n",
-	  "bad-identity.yaml:4:44: 'start' must be a whole number, not 'one'" },
+	{"unknown-top.yaml",
+	 "tables: {}\n"
+	 "tabels: {}\n",
+	 "unknown-top.yaml:2:1: unknown key 'tabels' in model file (expected one of: "
+	 "naming_convention, enums, tables)"},
+	{"unknown-table-key.yaml",
+	 "tables:\n"
+	 "  t:\n"
+	 "    columns: {a: integer}\n"
+	 "    index: [{columns: [a]}]\n",
+	 "unknown-table-key.yaml:4:5: unknown key 'index' in table 't' (expected one of: columns, "
+	 "primary_key, indexes, unique, checks, foreign_keys, comment, options)"},
+	{"unknown-column-key.yaml",
+	 "tables:\n"
+	 "  t:\n"
+	 "    columns:\n"
+	 "      a: {type: integer, null: false}\n",
+	 "unknown-column-key.yaml:4:26: unknown key 'null' in column 'a' (expected one of: type, "
+	 "nullable, primary_key, unique, index, default, autoincrement, identity, computed, "
+	 "references, on_delete, on_update, deferrable, initially_deferred, collation, comment, "
+	 "server_onupdate, name)"},
+	{"column-name-key.yaml",
+	 "tables:\n"
+	 "  t:\n"
+	 "    columns:\n"
+	 "      a: {name: b, type: integer}\n",
+	 "column-name-key.yaml:4:11: unknown key 'name' in column 'a' (the key above names the "
+	 "column)"},
+	{"unknown-type.yaml",
+	 "tables:\n"
+	 "  t:\n"
+	 "    columns:\n"
+	 "      a: integr\n",
+	 "unknown-type.yaml:4:7: unknown type 'integr' for column 'a' (not a generic type, a "
+	 "declared enum or a known database type)"},
+	{"invalid-type.yaml",
+	 "tables:\n"
+	 "  t:\n"
+	 "    columns:\n"
+	 "      a: varchar(x)\n"
+	 "      b: varchar(1, 2)\n",
+	 "invalid-type.yaml:4:10: invalid type 'varchar(x)'\n"
+	 "invalid-type.yaml:5:10: invalid type 'varchar(1, 2)': varchar takes one length"},
+	{"missing-type.yaml",
+	 "tables:\n"
+	 "  t:\n"
+	 "    columns:\n"
+	 "      a: {nullable: false}\n"
+	 "      b:\n",
+	 "missing-type.yaml:4:10: column 'a' needs 'type'\n"
+	 "missing-type.yaml:5:9: 'type' must be a non-empty string"},
+	{"fk-missing-table.yaml",
+	 "tables:\n"
+	 "  t:\n"
+	 "    columns:\n"
+	 "      a: integer\n"
+	 "    foreign_keys:\n"
+	 "      - {columns: [a], references: {table: nope, columns: [id]}}\n",
+	 "fk-missing-table.yaml:6:9: foreign key of table 't' references unknown table 'nope'"},
+	{"fk-missing-column.yaml",
+	 "tables:\n"
+	 "  u:\n"
+	 "    columns: {id: integer}\n"
+	 "  t:\n"
+	 "    columns:\n"
+	 "      a: {type: integer, references: u.ident}\n",
+	 "fk-missing-column.yaml:6:7: foreign key of table 't' references unknown column "
+	 "'u.ident'"},
+	{"fk-own-column.yaml",
+	 "tables:\n"
+	 "  u:\n"
+	 "    columns: {id: integer}\n"
+	 "  t:\n"
+	 "    columns: {a: integer}\n"
+	 "    foreign_keys:\n"
+	 "      - {columns: [b], references: {table: u, columns: [id]}}\n",
+	 "fk-own-column.yaml:7:9: foreign key of table 't' names unknown column 'b'"},
+	{"fk-count.yaml",
+	 "tables:\n"
+	 "  u:\n"
+	 "    columns: {id: integer, id2: integer}\n"
+	 "  t:\n"
+	 "    columns: {a: integer}\n"
+	 "    foreign_keys:\n"
+	 "      - {columns: [a], references: {table: u, columns: [id, id2]}}\n",
+	 "fk-count.yaml:7:9: foreign key has 1 columns but references 2"},
+	{"fk-shorthand.yaml",
+	 "tables:\n"
+	 "  t:\n"
+	 "    columns:\n"
+	 "      a: {type: integer, references: users}\n",
+	 "fk-shorthand.yaml:4:38: 'references' must be written table.column, not 'users'"},
+	{"duplicate-column.yaml",
+	 "tables:\n"
+	 "  t:\n"
+	 "    columns:\n"
+	 "      a: integer\n"
+	 "      b: text\n"
+	 "      a: text\n",
+	 "duplicate-column.yaml:6:7: column 'a' of table 't' is already declared at "
+	 "duplicate-column.yaml:4:7"},
+	{"duplicate-table.yaml",
+	 "tables:\n"
+	 "  s.t:\n"
+	 "    columns: {a: integer}\n"
+	 "  s.t:\n"
+	 "    columns: {a: integer}\n",
+	 "duplicate-table.yaml:4:3: table 's.t' is already declared at duplicate-table.yaml:2:3"},
+	{"pk-nullable.yaml",
+	 "tables:\n"
+	 "  t:\n"
+	 "    columns:\n"
+	 "      id: {type: integer, primary_key: true, nullable: true}\n",
+	 "pk-nullable.yaml:4:56: column 'id' is part of the primary key and cannot be nullable"},
+	{"pk-list-nullable.yaml",
+	 "tables:\n"
+	 "  t:\n"
+	 "    columns:\n"
+	 "      a: {type: integer, nullable: true}\n"
+	 "      b: integer\n"
+	 "    primary_key: [a, b]\n",
+	 "pk-list-nullable.yaml:4:36: column 'a' is part of the primary key and cannot be "
+	 "nullable"},
+	{"pk-twice.yaml",
+	 "tables:\n"
+	 "  t:\n"
+	 "    columns:\n"
+	 "      a: {type: integer, primary_key: true}\n"
+	 "    primary_key: [a, c]\n",
+	 "pk-twice.yaml:5:18: table 't' declares its primary key both in 'primary_key' and on "
+	 "column 'a'\n"
+	 "pk-twice.yaml:5:18: primary key of table 't' names unknown column 'c'"},
+	{"bad-bool.yaml",
+	 "tables:\n"
+	 "  t:\n"
+	 "    columns:\n"
+	 "      a: {type: integer, nullable: nope}\n"
+	 "      b: {type: integer, unique: [true]}\n",
+	 "bad-bool.yaml:4:36: 'nullable' must be true or false, not 'nope'\n"
+	 "bad-bool.yaml:5:34: 'unique' must be true or false"},
+	{"bad-action.yaml",
+	 "tables:\n"
+	 "  u:\n"
+	 "    columns: {id: integer}\n"
+	 "  t:\n"
+	 "    columns:\n"
+	 "      a: {type: integer, references: u.id, on_delete: explode}\n",
+	 "bad-action.yaml:6:55: invalid referential action 'explode' (expected cascade, "
+	 "restrict, set null, set default or no action)"},
+	{"on-delete-alone.yaml",
+	 "tables:\n"
+	 "  t:\n"
+	 "    columns:\n"
+	 "      a: {type: integer, on_delete: cascade, deferrable: true}\n",
+	 "on-delete-alone.yaml:4:26: column 'a': 'on_delete' needs 'references'\n"
+	 "on-delete-alone.yaml:4:46: column 'a': 'deferrable' needs 'references'"},
+	{"identity-default.yaml",
+	 "tables:\n"
+	 "  t:\n"
+	 "    columns:\n"
+	 "      a: {type: integer, identity: true, default: \"1\"}\n"
+	 "      b: {type: integer, computed: a + 1, default: \"2\"}\n"
+	 "      c: {type: integer, identity: {always: true, cycle: true}}\n",
+	 "identity-default.yaml:4:42: column 'a': an identity column cannot have a default\n"
+	 "identity-default.yaml:5:43: column 'b': a computed column cannot have a default\n"
+	 "identity-default.yaml:6:51: unknown key 'cycle' in identity (expected one of: always, "
+	 "start, increment)"},
+	{"index-unknown-column.yaml",
+	 "tables:\n"
+	 "  t:\n"
+	 "    columns: {a: integer}\n"
+	 "    indexes:\n"
+	 "      - {columns: [a, b DESC]}\n",
+	 "index-unknown-column.yaml:5:9: index of table 't' names unknown column 'b'"},
+	{"unique-unknown-column.yaml",
+	 "tables:\n"
+	 "  t:\n"
+	 "    columns: {a: integer}\n"
+	 "    unique:\n"
+	 "      - {name: u1, columns: [a, c]}\n",
+	 "unique-unknown-column.yaml:5:9: unique constraint of table 't' names unknown column "
+	 "'c'"},
+	{"index-no-columns.yaml",
+	 "tables:\n"
+	 "  t:\n"
+	 "    columns: {a: integer}\n"
+	 "    indexes:\n"
+	 "      - {name: ix_a, unique: true}\n"
+	 "      - {columns: []}\n"
+	 "      - a\n",
+	 "index-no-columns.yaml:5:9: index 'ix_a' needs 'columns' or 'expressions'\n"
+	 "index-no-columns.yaml:6:19: 'columns' must be a non-empty list of names\n"
+	 "index-no-columns.yaml:7:9: an index must be a mapping with 'columns' or 'expressions'"},
+	{"enum-no-values.yaml",
+	 "enums:\n"
+	 "  a: []\n"
+	 "  b:\n"
+	 "  c: x\n"
+	 "tables: {}\n",
+	 "enum-no-values.yaml:2:6: enum 'a' needs at least one value\n"
+	 "enum-no-values.yaml:3:3: enum 'b' needs at least one value\n"
+	 "enum-no-values.yaml:4:6: enum 'c' must be a list of values"},
+	{"enum-duplicate-value.yaml",
+	 "enums:\n"
+	 "  status: [new, old, new]\n"
+	 "  status: [x]\n",
+	 "enum-duplicate-value.yaml:2:22: enum 'status' lists 'new' twice\n"
+	 "enum-duplicate-value.yaml:3:3: enum 'status' is already declared at "
+	 "enum-duplicate-value.yaml:2:3"},
+	{"syntax.yaml",
+	 "tables:\n"
+	 "  t:\n"
+	 "    columns:\n"
+	 "      a: {type: integer\n",
+	 "syntax.yaml:5:1: did not find expected ',' or '}' (while parsing a flow mapping at "
+	 "line 4, column 10)"},
+	{"tabs.yaml",
+	 "tables:\n"
+	 "  t:\n"
+	 "\tcolumns:\n"
+	 "\t\ta: integer\n",
+	 "tabs.yaml:3:1: a tab character cannot indent YAML (indent with spaces)"},
+	{"list.yaml",
+	 "- tables\n"
+	 "- enums\n",
+	 "list.yaml:1:1: a model file must be a mapping with 'tables' (and optionally 'enums', "
+	 "'naming_convention')"},
+	{"scalar.yaml", "just words\n",
+	 "scalar.yaml:1:1: a model file must be a mapping with 'tables' (and optionally 'enums', "
+	 "'naming_convention')"},
+	{"two-docs.yaml",
+	 "tables: {}\n"
+	 "---\n"
+	 "tables: {}\n",
+	 "two-docs.yaml:3:1: only one YAML document per file is supported"},
+	{"columns-not-map.yaml",
+	 "tables:\n"
+	 "  t:\n"
+	 "    columns: [a, b]\n"
+	 "  u:\n"
+	 "    comment: no columns\n",
+	 "columns-not-map.yaml:3:14: 'columns' of table 't' must be a mapping of column names to "
+	 "specs\n"
+	 "columns-not-map.yaml:5:5: table 'u' needs 'columns'"},
+	{"table-not-map.yaml",
+	 "tables:\n"
+	 "  t: [a, b]\n"
+	 "  u:\n",
+	 "table-not-map.yaml:2:6: table 't' must be a mapping with 'columns'\n"
+	 "table-not-map.yaml:3:5: table 'u' must be a mapping with 'columns'"},
+	{"tables-not-map.yaml", "tables: [t]\n",
+	 "tables-not-map.yaml:1:9: 'tables' must be a mapping of table names to tables"},
+	{"lists-not-lists.yaml",
+	 "tables:\n"
+	 "  t:\n"
+	 "    columns: {a: integer}\n"
+	 "    indexes: {columns: [a]}\n"
+	 "    checks: a > 0\n",
+	 "lists-not-lists.yaml:4:14: 'indexes' must be a list\n"
+	 "lists-not-lists.yaml:5:13: 'checks' must be a list"},
+	{"check-no-sql.yaml",
+	 "tables:\n"
+	 "  t:\n"
+	 "    columns: {a: integer}\n"
+	 "    checks:\n"
+	 "      - {name: c}\n",
+	 "check-no-sql.yaml:5:9: check constraint needs 'sql'"},
+	{"naming-keys.yaml", "naming_convention: {ix: \"ix_%(table)s\", fkey: \"x\"}\n",
+	 "naming-keys.yaml:1:41: unknown key 'fkey' in naming_convention (expected one of: ix, "
+	 "uq, ck, fk, pk)"},
+	{"check-needs-name.yaml",
+	 "naming_convention: {ck: \"ck_%(table)s_%(name)s\"}\n"
+	 "tables:\n"
+	 "  t:\n"
+	 "    columns: {a: integer}\n"
+	 "    checks: [{sql: a > 0}]\n",
+	 "check-needs-name.yaml:5:14: check constraint of table 't' needs a name: the naming "
+	 "convention for checks uses %(name)s"},
+	{"duplicate-names.yaml",
+	 "tables:\n"
+	 "  t:\n"
+	 "    columns:\n"
+	 "      a: {type: integer, index: true}\n"
+	 "      b: integer\n"
+	 "    indexes:\n"
+	 "      - {columns: [a]}\n"
+	 "    unique:\n"
+	 "      - {name: k, columns: [a]}\n"
+	 "    checks:\n"
+	 "      - {name: k, sql: b > 0}\n",
+	 "duplicate-names.yaml:7:9: index 'ix_t_a' of table 't' is already declared at "
+	 "duplicate-names.yaml:4:7\n"
+	 "duplicate-names.yaml:11:9: constraint 'k' of table 't' is already declared at "
+	 "duplicate-names.yaml:9:9"},
+	{"bad-default.yaml",
+	 "tables:\n"
+	 "  t:\n"
+	 "    columns:\n"
+	 "      a: {type: integer, default: }\n"
+	 "      b: {type: integer, default: [1]}\n",
+	 "bad-default.yaml:4:35: 'default' must be a SQL expression (write \"NULL\" for a NULL "
+	 "default)\n"
+	 "bad-default.yaml:5:35: 'default' must be a SQL expression"},
+	{"bad-identity.yaml",
+	 "tables:\n"
+	 "  t:\n"
+	 "    columns:\n"
+	 "      a: {type: integer, identity: {start: one}}\n",
+	 "bad-identity.yaml:4:44: 'start' must be a whole number, not 'one'"},
 };
 
 static void test_model_malformed(void **state)
@@ -662,7 +651,8 @@ static void test_model_malformed(void **state)
 		assert_int_equal(mig_error_class_last(), MIG_ECLASS_FILE);
 		assert_int_equal(mig_error_exit_code(), MIG_EXIT_FILE);
 		if (strcmp(mig_error_last(), c->want) != 0) {
-			print_error("%s: got\n%s\nexpected\n%s\n\n", c->name, mig_error_last(), c->want);
+			print_error("%s: got\n%s\nexpected\n%s\n\n", c->name, mig_error_last(),
+				    c->want);
 			failures++;
 		}
 	}
@@ -693,13 +683,14 @@ static void test_model_malformed_folder(void **state)
 	struct mig_strlist paths = MIG_STRLIST_INIT;
 	mig_strlist_push(&paths, dir);
 	struct mig_schema *s = NULL;
-	char *want = xasprintf("%1$s/b/b.yaml:1:1: naming_convention is already declared at "
-			 "%1$s/a.yaml:1:1 (declare it in one file only)\n"
-			 "%1$s/b/b.yaml:4:15: foreign key of table 'orders' references unknown "
-			 "column 'users.uid'\n"
-			 "%1$s/b/b.yaml:5:3: table 'users' is already declared at "
-			 "%1$s/a.yaml:3:3",
-			 dir);
+	char *want =
+		xasprintf("%1$s/b/b.yaml:1:1: naming_convention is already declared at "
+			  "%1$s/a.yaml:1:1 (declare it in one file only)\n"
+			  "%1$s/b/b.yaml:4:15: foreign key of table 'orders' references unknown "
+			  "column 'users.uid'\n"
+			  "%1$s/b/b.yaml:5:3: table 'users' is already declared at "
+			  "%1$s/a.yaml:3:3",
+			  dir);
 	mig_assert_fails_with(mig_model_load(&paths, &s), want);
 	assert_null(s);
 	free(want);
@@ -725,32 +716,34 @@ static void test_model_all_problems_in_order(void **state)
 	(void)state;
 	struct mig_schema *s = NULL;
 	mig_assert_fails_with(
-		mig_model_load_string("many.yaml",
-				      "enums:\n"
-				      "  mood: [happy, happy]\n"
-				      "tables:\n"
-				      "  t:\n"
-				      "    colour: red\n"
-				      "    columns:\n"
-				      "      id: {type: integer, primary_key: true, nullable: true}\n"
-				      "      a: {type: strng}\n"
-				      "      b: {type: integer, references: nope.id}\n"
-				      "      c: {type: mood, on_update: cascade}\n"
-				      "      d: {type: integer, unique: maybe}\n"
-				      "    indexes:\n"
-				      "      - {columns: [zz]}\n"
-				      "    foreign_keys:\n"
-				      "      - {columns: [a, b], references: {table: t, columns: [id]}}\n"
-				      "  u:\n"
-				      "    columns:\n"
-				      "      x: {type: integer, autoincrement: sometimes}\n"
-				      "bogus: 1\n",
-				      &s),
+		mig_model_load_string(
+			"many.yaml",
+			"enums:\n"
+			"  mood: [happy, happy]\n"
+			"tables:\n"
+			"  t:\n"
+			"    colour: red\n"
+			"    columns:\n"
+			"      id: {type: integer, primary_key: true, nullable: true}\n"
+			"      a: {type: strng}\n"
+			"      b: {type: integer, references: nope.id}\n"
+			"      c: {type: mood, on_update: cascade}\n"
+			"      d: {type: integer, unique: maybe}\n"
+			"    indexes:\n"
+			"      - {columns: [zz]}\n"
+			"    foreign_keys:\n"
+			"      - {columns: [a, b], references: {table: t, columns: [id]}}\n"
+			"  u:\n"
+			"    columns:\n"
+			"      x: {type: integer, autoincrement: sometimes}\n"
+			"bogus: 1\n",
+			&s),
 		"many.yaml:2:17: enum 'mood' lists 'happy' twice\n"
 		"many.yaml:5:5: unknown key 'colour' in table 't' (expected one of: columns, "
 		"primary_key, indexes, unique, checks, foreign_keys, comment, options)\n"
 		"many.yaml:7:56: column 'id' is part of the primary key and cannot be nullable\n"
-		"many.yaml:8:7: unknown type 'strng' for column 'a' (not a generic type, a declared "
+		"many.yaml:8:7: unknown type 'strng' for column 'a' (not a generic type, a "
+		"declared "
 		"enum or a known database type)\n"
 		"many.yaml:9:7: foreign key of table 't' references unknown table 'nope'\n"
 		"many.yaml:10:23: column 'c': 'on_update' needs 'references'\n"
@@ -860,7 +853,7 @@ static struct mig_column *add_column(struct mig_schema *s, struct mig_table *t, 
 
 static void add_elem(struct mig_index *ix, const char *column, const char *expr, bool desc)
 {
-	struct mig_index_elem e = { column, expr, desc };
+	struct mig_index_elem e = {column, expr, desc};
 	mig_vec_push(&ix->elems, e);
 }
 
@@ -932,9 +925,9 @@ static void test_model_round_trip_built(void **state)
 	mig_vec_push(&uq.columns, "note");
 	mig_vec_push(&t->uniques, uq);
 
-	struct mig_check ck = { NULL, "\"Unit Price\" >= (0)", { NULL, 0, 0 } };
+	struct mig_check ck = {NULL, "\"Unit Price\" >= (0)", {NULL, 0, 0}};
 	mig_vec_push(&t->checks, ck);
-	struct mig_check ck2 = { "quantity: positive", "quantity > 0", { NULL, 0, 0 } };
+	struct mig_check ck2 = {"quantity: positive", "quantity > 0", {NULL, 0, 0}};
 	mig_vec_push(&t->checks, ck2);
 
 	struct mig_foreign_key fk;
@@ -948,40 +941,41 @@ static void test_model_round_trip_built(void **state)
 
 	struct mig_str out = MIG_STR_INIT;
 	mig_model_write(&out, s);
-	assert_text(out.buf,
-		    "enums:\n"
-		    "  mood: [\"happy, really\", \"null\", \"- sad\"]\n"
-		    "tables:\n"
-		    "  \"yes\":\n"
-		    "    columns:\n"
-		    "      \"on\": {type: integer, primary_key: true, autoincrement: true}\n"
-		    "  Order Details:\n"
-		    "    comment: \"line one\\nline two: \\\"quoted\\\"\\t# not a comment\"\n"
-		    "    columns:\n"
-		    "      id: {type: integer, nullable: false, autoincrement: false}\n"
-		    "      Unit Price: {type: numeric, default: 0}\n"
-		    "      quantity: {type: smallint, nullable: false, default: \"-1\"}\n"
-		    "      note: {type: NVARCHAR(40), default: \"'it''s: #1'\", collation: NOCASE,"
-		    " comment: \"caf\xc3\xa9 \\L separated\"}\n"
-		    "      mood: mood\n"
-		    "      123: BLOB SUB_TYPE TEXT\n"
-		    "      \"~\": {type: text, computed: {sql: upper(note), stored: false}}\n"
-		    "      when: {type: timestamp, default: \"(datetime('now'))\"}\n"
-		    "      yes_id: integer\n"
-		    "    primary_key: [id, quantity]\n"
-		    "    indexes:\n"
-		    "      - {name: \"ix: mixed\", expressions: [lower(note) DESC, id, quantity DESC],"
-		    " where: \"note IS NOT NULL AND \\\"Unit Price\\\" > 0\"}\n"
-		    "      - {name: \"true\", columns: [quantity DESC], expressions: [\"note || '#'\"],"
-		    " unique: true}\n"
-		    "    unique:\n"
-		    "      - {columns: [Unit Price, note]}\n"
-		    "    checks:\n"
-		    "      - {sql: \"\\\"Unit Price\\\" >= (0)\"}\n"
-		    "      - {name: \"quantity: positive\", sql: \"quantity > 0\"}\n"
-		    "    foreign_keys:\n"
-		    "      - {columns: [yes_id], references: {table: \"yes\", columns: [\"on\"]},"
-		    " on_delete: no action, on_update: set default}\n");
+	assert_text(
+		out.buf,
+		"enums:\n"
+		"  mood: [\"happy, really\", \"null\", \"- sad\"]\n"
+		"tables:\n"
+		"  \"yes\":\n"
+		"    columns:\n"
+		"      \"on\": {type: integer, primary_key: true, autoincrement: true}\n"
+		"  Order Details:\n"
+		"    comment: \"line one\\nline two: \\\"quoted\\\"\\t# not a comment\"\n"
+		"    columns:\n"
+		"      id: {type: integer, nullable: false, autoincrement: false}\n"
+		"      Unit Price: {type: numeric, default: 0}\n"
+		"      quantity: {type: smallint, nullable: false, default: \"-1\"}\n"
+		"      note: {type: NVARCHAR(40), default: \"'it''s: #1'\", collation: NOCASE,"
+		" comment: \"caf\xc3\xa9 \\L separated\"}\n"
+		"      mood: mood\n"
+		"      123: BLOB SUB_TYPE TEXT\n"
+		"      \"~\": {type: text, computed: {sql: upper(note), stored: false}}\n"
+		"      when: {type: timestamp, default: \"(datetime('now'))\"}\n"
+		"      yes_id: integer\n"
+		"    primary_key: [id, quantity]\n"
+		"    indexes:\n"
+		"      - {name: \"ix: mixed\", expressions: [lower(note) DESC, id, quantity DESC],"
+		" where: \"note IS NOT NULL AND \\\"Unit Price\\\" > 0\"}\n"
+		"      - {name: \"true\", columns: [quantity DESC], expressions: [\"note || '#'\"],"
+		" unique: true}\n"
+		"    unique:\n"
+		"      - {columns: [Unit Price, note]}\n"
+		"    checks:\n"
+		"      - {sql: \"\\\"Unit Price\\\" >= (0)\"}\n"
+		"      - {name: \"quantity: positive\", sql: \"quantity > 0\"}\n"
+		"    foreign_keys:\n"
+		"      - {columns: [yes_id], references: {table: \"yes\", columns: [\"on\"]},"
+		" on_delete: no action, on_update: set default}\n");
 	mig_str_release(&out);
 	round_trip(s, "built.yaml");
 	mig_schema_free(s);

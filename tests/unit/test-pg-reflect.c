@@ -147,7 +147,7 @@ static const char features_sql[] =
 	"  n numeric(10,2), nn numeric, bo boolean DEFAULT true, f double precision, r real,\n"
 	"  by bytea, j json, u uuid, t text COLLATE \"C\", d date, ti time, iv interval,\n"
 	"  c char(3), jb jsonb, tv tsvector, arr integer[], y year, ci citext,\n"
-	"  em email_address,\n"
+	"  em email_address, sts order_status[],\n"
 	"  st order_status DEFAULT 'pending' NOT NULL, created timestamptz DEFAULT now(),\n"
 	"  zero integer DEFAULT 0,\n"
 	"  total numeric GENERATED ALWAYS AS (n * 2) STORED\n"
@@ -275,6 +275,7 @@ static const char features_tables[] =
 	"  column y: OTHER raw=\"year\" null\n"
 	"  column ci: OTHER raw=\"citext\" null\n"
 	"  column em: VARCHAR len=320 null\n"
+	"  column sts: OTHER raw=\"order_status[]\" null\n"
 	"  column st: ENUM raw=\"order_status\" enum=order_status not-null "
 	"default=['pending'::order_status]\n"
 	"  column created: TIMESTAMPTZ null default=[now()]\n"
@@ -550,8 +551,7 @@ static char *warnings_of(const struct mig_schema *s)
 	return mig_str_detach(&out);
 }
 
-#define IGNORED
-	" is not represented in the model (ignored by migrate)\n"
+#define IGNORED " is not represented in the model (ignored by migrate)\n"
 
 static void test_pg_reflect_chinook(void **state)
 {
