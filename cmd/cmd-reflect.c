@@ -42,10 +42,10 @@ static int check_output_dir(const char *dir)
 static int reflect_exec(struct mig_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"output", required_argument, NULL, 'o'},
-		{"format", required_argument, NULL, 'f'},
+		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'f' },
 		MIG_CMD_HELP_OPTION,
-		{0},
+		{ 0 },
 	};
 	const char *output = NULL;
 	struct mig_schema *s = NULL;

@@ -95,7 +95,8 @@ static const char sql_checks_mysql[] =
 	"SELECT tc.TABLE_NAME, cc.CONSTRAINT_NAME, cc.CHECK_CLAUSE, NULL"
 	" FROM information_schema.TABLE_CONSTRAINTS tc"
 	" JOIN information_schema.CHECK_CONSTRAINTS cc"
-	"  ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME"
+	"  ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA"
+	"  AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME"
 	" WHERE tc.TABLE_SCHEMA = DATABASE() AND tc.CONSTRAINT_TYPE = 'CHECK'";
 static const char sql_checks_none[] = "SELECT NULL, NULL, NULL, NULL FROM DUAL WHERE FALSE";
 
@@ -288,8 +289,8 @@ static int read_server(struct my_reflector *r)
 	 * written as SQL */
 	if (r->mariadb ? r->version < 100207 : r->version < 50700) {
 		return mig_error(MIG_ECLASS_DB,
-				 "reflection needs MySQL 5.7 or MariaDB 10.2.7 or later (the server "
-				 "is version %s)",
+				 "reflection needs MySQL 5.7 or MariaDB 10.2.7 or later (the "
+				 "server is version %s)",
 				 mig_db_server_version(r->db));
 	}
 	return 0;
@@ -486,7 +487,8 @@ static void map_type(struct my_reflector *r, size_t ti, struct mig_column *c,
 		const char *generic = strcmp(data_type, "int") == 0 ? "integer" : data_type;
 		spelling = *suffix ? xasprintf("%s%s", data_type, suffix) : xstrdup(generic);
 	} else if (strcmp(data_type, "decimal") == 0 && !*suffix) {
-		spelling = params ? xasprintf("numeric(%.*s)", (int)plen, params) : xstrdup("numeric");
+		spelling = params ? xasprintf("numeric(%.*s)", (int)plen, params)
+				  : xstrdup("numeric");
 	} else if (strcmp(data_type, "float") == 0 || strcmp(data_type, "double") == 0) {
 		bool is_float = strcmp(data_type, "float") == 0;
 		spelling = *suffix ? xasprintf("%s%s", data_type, suffix)
@@ -518,8 +520,9 @@ static void map_type(struct my_reflector *r, size_t ti, struct mig_column *c,
 		c->type.raw = mig_arena_strdup(a, column_type);
 	}
 	if (lost) {
-		note(r, ti, "column '%s' of table '%s' has the type '%s': reflected as %s (the model "
-			    "has no %s for it)",
+		note(r, ti,
+		     "column '%s' of table '%s' has the type '%s': reflected as %s (the model has "
+		     "no %s for it)",
 		     c->name, t->name, column_type, spelling, lost);
 	} else if (!mig_model_type_known(r->s, &c->type)) {
 		note(r, ti, "column '%s' of table '%s' has the type '%s' that model files do not "
@@ -622,9 +625,11 @@ static int load_columns(struct my_reflector *r)
 		const char *generated = nonempty(CELL(&rows, i, CO_GENERATED));
 		if (generated && find_word(extra, "GENERATED")) {
 			c.computed_sql = ADUP(r, generated);
-			c.computed_stored = find_word(extra, "STORED") || find_word(extra, "PERSISTENT");
+			c.computed_stored =
+				find_word(extra, "STORED") || find_word(extra, "PERSISTENT");
 		} else {
-			c.default_sql = map_default(r, &c, data_type, CELL(&rows, i, CO_DEFAULT), extra);
+			c.default_sql =
+				map_default(r, &c, data_type, CELL(&rows, i, CO_DEFAULT), extra);
 		}
 		const char *on_update = find_word(extra, "on update ");
 		if (on_update) {
@@ -637,11 +642,12 @@ static int load_columns(struct my_reflector *r)
 		c.comment = ADUP(r, nonempty(CELL(&rows, i, CO_COMMENT)));
 		if (find_word(extra, "INVISIBLE")) {
 			note(r, (size_t)ti,
-			     "column '%s' of table '%s' is invisible; reflected as a visible column "
-			     "(the model has no invisible columns)",
+			     "column '%s' of table '%s' is invisible; reflected as a visible "
+			     "column (the model has no invisible columns)",
 			     c.name, t->name);
 		}
-		struct my_cinfo ci = { ADUP(r, data_type), find_word(extra, "auto_increment") != NULL };
+		struct my_cinfo ci = { ADUP(r, data_type),
+				       find_word(extra, "auto_increment") != NULL };
 		free(data_type);
 		mig_vec_push(&t->columns, c);
 		mig_vec_push(&info->cols, ci);
@@ -683,8 +689,8 @@ static void place_index(struct my_reflector *r, struct my_ix *cur)
 		}
 		if (cur->prefix) {
 			note(r, (size_t)cur->table,
-			     "primary key of table '%s' uses prefix lengths that the model does not "
-			     "represent (reflected without them)",
+			     "primary key of table '%s' uses prefix lengths that the model does "
+			     "not represent (reflected without them)",
 			     t->name);
 		}
 		mig_vec_free(&ix->elems);
@@ -828,8 +834,8 @@ static int load_fks(struct my_reflector *r)
 			rti = here ? find_table_nocase(r, rtable) : -1;
 			if (rti < 0) {
 				note(r, (size_t)ti,
-				     "foreign key '%s' of table '%s' references table '%s%s%s', which is "
-				     "not reflected (left out)",
+				     "foreign key '%s' of table '%s' references table '%s%s%s', "
+				     "which is not reflected (left out)",
 				     name, tname, here ? "" : rschema, here ? "" : ".", rtable);
 				ti = -1;
 				continue;
@@ -1032,13 +1038,13 @@ static int load_objects(struct my_reflector *r)
 			if (!r->tinfo.v[ti].partitioned) {
 				r->tinfo.v[ti].partitioned = true;
 				note(r, (size_t)ti,
-				     "table '%s' is partitioned (PARTITION BY %s); the partitioning is "
-				     "not represented in the model",
+				     "table '%s' is partitioned (PARTITION BY %s); the "
+				     "partitioning is not represented in the model",
 				     table, CELL(&rows, i, OB_DETAIL));
 			}
 			add_found(r, MIG_OBJ_PARTITION, name, table,
-				  xasprintf("partition '%s' of table '%s' is not represented in the "
-					    "model (ignored by migrate)",
+				  xasprintf("partition '%s' of table '%s' is not represented in "
+					    "the model (ignored by migrate)",
 					    name, table));
 		} else if (strcmp(kind, "function") == 0) {
 			add_ignored(r, MIG_OBJ_FUNCTION, "function", name, NULL);

@@ -283,8 +283,9 @@ static int render_type(const struct mig_render_ctx *ctx, const struct mig_op *op
 	case MIG_TYPE_NUMERIC:
 		if (t->precision < 0) {
 			return fail(op,
-				    "column '%s': mysql needs a precision for numeric (without one "
-				    "it is DECIMAL(10,0), which drops fractions): write numeric(p,s)",
+				    "column '%s': mysql needs a precision for numeric (without "
+				    "one it is DECIMAL(10,0), which drops fractions): write "
+				    "numeric(p,s)",
 				    col);
 		}
 		if (t->scale >= 0) {
@@ -354,9 +355,10 @@ static int render_type(const struct mig_render_ctx *ctx, const struct mig_op *op
 	}
 	const char *name = t->enum_name ? t->enum_name : t->raw;
 	if (t->kind == MIG_TYPE_ENUM) {
-		return fail(op,
-			    "column '%s': mysql writes the enum '%s' inline and %s declares it", col,
-			    name ? name : "?", ctx->schema ? "the schema no longer" : "no schema");
+		return fail(op, "column '%s': mysql writes the enum '%s' inline, and %s", col,
+			    name ? name : "?",
+			    ctx->schema ? "the schema does not declare it"
+					: "there is no schema to read its values from");
 	}
 	if (!t->raw || !*t->raw) {
 		return fail(op, "column '%s' has no type", col);
@@ -692,7 +694,8 @@ static int index_kind(const struct mig_op *op, const struct mig_index *ix, const
 	*head = ix->unique ? "UNIQUE " : "";
 	*tail = "";
 	if (ix->where) {
-		return fail(op, "index '%s' has a where clause: mysql has no partial indexes", name);
+		return fail(op, "index '%s' has a where clause: mysql has no partial indexes",
+			    name);
 	}
 	if (!ix->elems.n) {
 		return fail(op, "index '%s' has no columns", name);
@@ -855,8 +858,8 @@ static int column_shorthands(const struct mig_render_ctx *ctx, const struct mig_
 	if (c->index) {
 		struct mig_index ix = { 0 };
 		struct mig_index_elem e = { c->name, NULL, false };
-		ix.name = mig_naming_apply(a, nc.ix ? nc.ix : "ix_%(table)s_%(columns)s", table, one,
-					   1, NULL, NULL);
+		const char *tmpl = nc.ix ? nc.ix : "ix_%(table)s_%(columns)s";
+		ix.name = mig_naming_apply(a, tmpl, table, one, 1, NULL, NULL);
 		ix.elems.v = &e;
 		ix.elems.n = 1;
 		mig_str_add(&s, prefix);
@@ -870,7 +873,9 @@ static int column_shorthands(const struct mig_render_ctx *ctx, const struct mig_
 		struct mig_foreign_key f = { 0 };
 		const char *ref_col[1] = { c->ref_column };
 		mig_split_qualname(a, c->ref_table, &f.ref_schema, &f.ref_table);
-		f.name = nc.fk ? mig_naming_apply(a, nc.fk, table, one, 1, NULL, f.ref_table) : NULL;
+		if (nc.fk) {
+			f.name = mig_naming_apply(a, nc.fk, table, one, 1, NULL, f.ref_table);
+		}
 		f.columns.v = (const char **)one;
 		f.columns.n = 1;
 		f.ref_columns.v = (const char **)ref_col;
@@ -1213,6 +1218,9 @@ static void alter_target(const struct mig_render_ctx *ctx, const struct mig_op *
 	out->collation = a->existing_collation ? a->existing_collation
 			 : sc			? sc->collation
 						: NULL;
+	if (out->type && !integer_type(out->type)) {
+		out->autoincrement = false; /* the type changed to one that cannot count */
+	}
 	if (out->collation && out->type && !collatable(out->type)) {
 		out->collation = NULL; /* the type changed to one without a collation */
 	}
@@ -1518,8 +1526,8 @@ static int render_add_enum_value(const struct mig_render_ctx *ctx, const struct 
 		for (at = 0; at < e->values.n && !mig_streq(e->values.v[at], anchor); at++) {
 		}
 		if (at == e->values.n) {
-			return fail(op, "enum '%s%s%s' has no value '%s'", QUAL(op->schema, op->name),
-				    anchor);
+			return fail(op, "enum '%s%s%s' has no value '%s'",
+				    QUAL(op->schema, op->name), anchor);
 		}
 		at += op->after != NULL;
 	}

@@ -63,7 +63,7 @@ static void ddl_lex(struct ddl *d, const char *sql)
 			i = e ? (size_t)(e - s) + 2 : n;
 			continue;
 		}
-		struct tok t = {TK_PUNCT, i, i + 1};
+		struct tok t = { TK_PUNCT, i, i + 1 };
 		if (c == '"' || c == '`' || c == '\'' || c == '[') {
 			char close = c == '[' ? ']' : (char)c;
 			size_t j = i + 1;
@@ -316,9 +316,9 @@ static size_t parse_check(struct mig_arena *a, const struct ddl *d, size_t i, co
 
 static bool column_constraint_start(const struct ddl *d, size_t i)
 {
-	static const char *const kws[] = {"CONSTRAINT", "PRIMARY",   "NOT",     "NULL",
-					  "UNIQUE",     "CHECK",     "DEFAULT", "COLLATE",
-					  "REFERENCES", "GENERATED", "AS",      NULL};
+	static const char *const kws[] = { "CONSTRAINT", "PRIMARY",   "NOT",     "NULL",
+					   "UNIQUE",     "CHECK",     "DEFAULT", "COLLATE",
+					   "REFERENCES", "GENERATED", "AS",      NULL };
 	for (size_t k = 0; kws[k]; k++) {
 		if (ddl_is(d, i, kws[k])) {
 			return true;
@@ -387,7 +387,7 @@ static void parse_column_def(struct mig_arena *a, const struct ddl *d, size_t i,
 			col.collation = ddl_ident(a, d, i + 1);
 			i += 2;
 		} else if (ddl_is(d, i, "REFERENCES")) {
-			struct p_fk fk = {cname, false, false};
+			struct p_fk fk = { cname, false, false };
 			i = parse_fk_clause(d, i, end, &fk);
 			mig_vec_push(&p->fks, fk);
 		} else if (ddl_is(d, i, "GENERATED") || ddl_is(d, i, "AS")) {
@@ -426,7 +426,7 @@ static void parse_table_constraint(struct mig_arena *a, const struct ddl *d, siz
 		u.name = cname;
 		i++;
 		if (ddl_punct(d, i, '(')) {
-			MIG_VEC(size_t) items = {0};
+			MIG_VEC(size_t) items = { 0 };
 			ddl_split(d, i + 1, ddl_skip_parens(d, i) - 1, &items);
 			for (size_t k = 0; k < items.n; k += 2) {
 				mig_vec_push(&u.columns, ddl_ident(a, d, items.v[k]));
@@ -441,7 +441,7 @@ static void parse_table_constraint(struct mig_arena *a, const struct ddl *d, siz
 		if (ddl_punct(d, i, '(')) {
 			i = ddl_skip_parens(d, i);
 		}
-		struct p_fk fk = {cname, false, false};
+		struct p_fk fk = { cname, false, false };
 		if (ddl_is(d, i, "REFERENCES")) {
 			parse_fk_clause(d, i, end, &fk);
 		}
@@ -465,7 +465,7 @@ static void parse_create_table(struct mig_arena *a, const char *sql, struct p_ta
 	}
 	if (i < d.toks.n && ddl_punct(&d, i, '(')) {
 		size_t close = ddl_skip_parens(&d, i);
-		MIG_VEC(size_t) items = {0};
+		MIG_VEC(size_t) items = { 0 };
 		ddl_split(&d, i + 1, close - 1, &items);
 		for (size_t k = 0; k < items.n; k += 2) {
 			size_t s = items.v[k], e = items.v[k + 1];
@@ -525,7 +525,7 @@ static void parse_create_index(struct mig_arena *a, const char *sql, struct p_in
 	}
 	if (i < d.toks.n) {
 		size_t close = ddl_skip_parens(&d, i);
-		MIG_VEC(size_t) items = {0};
+		MIG_VEC(size_t) items = { 0 };
 		ddl_split(&d, i + 1, close - 1, &items);
 		for (size_t k = 0; k < items.n; k += 2) {
 			size_t s = items.v[k], e = items.v[k + 1];
@@ -613,8 +613,8 @@ static void warn(struct reflector *R, const char *fmt, ...)
 static void add_object(struct reflector *R, enum mig_object_kind kind, const char *name,
 		       const char *detail)
 {
-	struct mig_object o = {kind, NULL, mig_arena_strdup(&R->s->arena, name),
-			       mig_arena_strdup(&R->s->arena, detail)};
+	struct mig_object o = { kind, NULL, mig_arena_strdup(&R->s->arena, name),
+				mig_arena_strdup(&R->s->arena, detail) };
 	mig_vec_push(&R->s->objects, o);
 }
 
@@ -770,7 +770,7 @@ static int read_columns(struct reflector *R)
 	}
 	struct mig_arena *a = &R->s->arena;
 	struct r_table *rt = NULL;
-	MIG_VEC(int) pk_pos = {0};
+	MIG_VEC(int) pk_pos = { 0 };
 	for (size_t r = 0; r <= rows.nrows; r++) {
 		const char *tname = r < rows.nrows ? CELL(&rows, r, 0) : NULL;
 		if (rt && (!tname || strcmp(tname, rt->name) != 0)) {
@@ -986,7 +986,7 @@ static int read_indexes(struct reflector *R)
 			sql = mig_arena_strdup(&R->s->arena, CELL(&rows, r, 8));
 			open = true;
 		}
-		struct mig_index_elem e = {NULL, NULL, strcmp(CELL(&rows, r, 6), "0") != 0};
+		struct mig_index_elem e = { NULL, NULL, strcmp(CELL(&rows, r, 6), "0") != 0 };
 		int cid = atoi(CELL(&rows, r, 4));
 		if (cid >= 0 && (size_t)cid < rt->t->columns.n) {
 			const struct mig_column *c = &rt->t->columns.v[cid];

@@ -1074,6 +1074,12 @@ static int render_add_column(struct sr *r, const struct mig_render_ctx *ctx)
 	if (!c->nullable && !c->default_sql && !c->computed_sql && !c->primary_key) {
 		return not_null_without_default(r, c->name, op->table);
 	}
+	if ((c->autoincrement == MIG_TRUE || c->identity) && !c->primary_key) {
+		return fail(r, MIG_ECLASS_FILE,
+			    "column '%s.%s': sqlite generates values only for a single integer "
+			    "primary key of a rowid table",
+			    op->table, c->name);
+	}
 	if (!can_add_column(c)) {
 		return rebuild_for_op(r, ctx, "adding this column");
 	}

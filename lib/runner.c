@@ -39,6 +39,7 @@ struct run {
 	 * its lock only while in a transaction) */
 	bool recheck;
 	bool ran; /* statements of a step or a stamp were sent */
+	bool have_version, have_history;
 	char *applied_by;
 
 	struct mig_strlist rows;    /* the version rows as read */
@@ -342,36 +343,34 @@ static int create_table(struct run *r, struct mig_oplist *ops)
 	return rc;
 }
 
-/* Create the version table and migrate_history where they are missing (on a
- * script: both, when the run starts from base). */
+/* Whether the version table and migrate_history exist (a script assumes
+ * that they do unless it starts from base). */
+static int find_tables(struct run *r)
+{
+	int rc = mig_db_table_exists(r->db, r->vt_schema, r->vt, &r->have_version);
+	if (rc == 0) {
+		rc = mig_db_table_exists(r->db, r->vt_schema, MIG_HISTORY_TABLE, &r->have_history);
+	}
+	return rc;
+}
+
+/* Create the version table and migrate_history where they are missing. */
 static int ensure_tables(struct run *r, bool version, bool history)
 {
 	struct mig_oplist ops;
-	bool have_version = false, have_history = false;
 	int rc = 0;
 
 	mig_oplist_init(&ops);
-	if (r->db) {
-		if (version) {
-			rc = mig_db_table_exists(r->db, r->vt_schema, r->vt, &have_version);
-		}
-		if (rc == 0 && history) {
-			rc = mig_db_table_exists(r->db, r->vt_schema, MIG_HISTORY_TABLE,
-						 &have_history);
-		}
-		if (rc < 0) {
-			goto done;
-		}
-	}
-	if (version && !have_version) {
+	if (version && !r->have_version) {
 		mig_version_table_op(r->vt_schema, r->vt, &ops);
 		rc = create_table(r, &ops);
+		r->have_version = rc == 0;
 	}
-	if (rc == 0 && history && !have_history) {
+	if (rc == 0 && history && !r->have_history) {
 		mig_history_table_op(r->vt_schema, &ops);
 		rc = create_table(r, &ops);
+		r->have_history = rc == 0;
 	}
-done:
 	mig_oplist_release(&ops);
 	return rc;
 }
@@ -380,9 +379,22 @@ done:
  * name no revision are kept out of current instead of failing (stamp --purge). */
 static int read_rows(struct run *r, bool lenient)
 {
+	struct mig_str sql = MIG_STR_INIT;
+	struct mig_rows rows = MIG_ROWS_INIT;
+	int rc = 0;
 	mig_strlist_release(&r->rows);
 	r->current.n = 0;
-	int rc = mig_run_read_versions(r->db, r->cfg, &r->rows, NULL);
+	if (r->have_version) {
+		mig_version_select_sql(r->impl, r->vt_schema, r->vt, &sql);
+		rc = mig_db_query(r->db, sql.buf, &rows);
+		for (size_t i = 0; rc == 0 && i < rows.nrows; i++) {
+			if (mig_rows_get(&rows, i, 0)) {
+				mig_strlist_push(&r->rows, mig_rows_get(&rows, i, 0));
+			}
+		}
+		mig_rows_release(&rows);
+		mig_str_release(&sql);
+	}
 	if (rc < 0) {
 		return rc;
 	}
@@ -753,6 +765,22 @@ static void report_partial(struct run *r, const struct mig_step *st, const struc
 	mig_str_add(s, "the version table still names ");
 	join_revs(s, &r->current);
 	mig_str_addf(s, ", as before %s %s\n", dir, st->rev->id);
+	/* the rows the step would have left */
+	struct mig_revlist after = MIG_REVLIST_INIT;
+	struct mig_str stamp = MIG_STR_INIT;
+	revlist_copy(&after, &r->current);
+	for (size_t i = 0; i < st->del.n; i++) {
+		revlist_remove(&after, st->del.v[i]);
+	}
+	for (size_t i = 0; i < st->ins.n; i++) {
+		mig_vec_push(&after, st->ins.v[i]);
+	}
+	for (size_t i = 0; i < after.n; i++) {
+		mig_str_addf(&stamp, "%s%s", i ? " " : "", after.v[i]->id);
+	}
+	if (!after.n) {
+		mig_str_add(&stamp, "base");
+	}
 	if (f->op == 0 && f->stmt == 0) {
 		mig_str_addf(s, "nothing of %s ran: fix the failed op and run the %s again",
 			     st->rev->id, dir);
@@ -761,7 +789,7 @@ static void report_partial(struct run *r, const struct mig_step *st, const struc
 			     "to go on: either reverse the statements of op 1 that ran, fix it and "
 			     "run the %s again, or carry out the rest of the revision by hand and "
 			     "run 'migrate stamp %s'",
-			     dir, st->rev->id);
+			     dir, stamp.buf);
 	} else {
 		char range[48];
 		if (f->op == 1) {
@@ -773,8 +801,10 @@ static void report_partial(struct run *r, const struct mig_step *st, const struc
 			     "to go on: either reverse %s by hand, fix the failed op and run the %s "
 			     "again, or carry out the rest of the revision by hand and run 'migrate "
 			     "stamp %s'",
-			     range, dir, st->rev->id);
+			     range, dir, stamp.buf);
 	}
+	mig_str_release(&stamp);
+	mig_revlist_release(&after);
 }
 
 /* ---- the steps ---- */
@@ -1026,6 +1056,10 @@ static int run_stamp(struct run *r)
 		mig_vec_push(&hist, h);
 	}
 
+	rc = ensure_tables(r, true, true);
+	if (rc < 0) {
+		goto done;
+	}
 	join_revs(&s, &r->current);
 	if (r->opts->purge && r->rows.n != r->current.n) {
 		mig_str_reset(&s);
@@ -1125,11 +1159,15 @@ static int run_offline(struct run *r)
 		return rc;
 	}
 	from_base = r->current.n == 0;
+	/* a script that starts from base creates the tables; one that starts
+	 * at a revision runs where they exist */
+	r->have_version = r->have_history = !from_base || mode == MIG_RUN_DOWNGRADE;
 	rc = tx_begin(r);
-	if (rc == 0 && from_base && mode != MIG_RUN_DOWNGRADE) {
-		rc = ensure_tables(r, true, true);
+	if (rc < 0) {
+		goto done;
 	}
-	if (rc < 0 || mode == MIG_RUN_ENSURE_VERSION) {
+	if (mode == MIG_RUN_ENSURE_VERSION) {
+		rc = ensure_tables(r, true, true);
 		goto done;
 	}
 	if (mode == MIG_RUN_STAMP) {
@@ -1139,6 +1177,9 @@ static int run_offline(struct run *r)
 	rc = make_plan(r);
 	if (rc == 0) {
 		rc = load_items(r);
+	}
+	if (rc == 0) {
+		rc = ensure_tables(r, true, true);
 	}
 	if (rc == 0) {
 		rc = offline_schema(r);
@@ -1165,13 +1206,14 @@ static int run_online(struct run *r)
 	}
 	locked = true;
 	rc = tx_begin(r);
+	if (rc == 0) {
+		rc = find_tables(r);
+	}
 	if (rc < 0) {
 		goto done;
 	}
-	if (mode != MIG_RUN_DOWNGRADE) {
+	if (mode == MIG_RUN_ENSURE_VERSION) {
 		rc = ensure_tables(r, true, true);
-	}
-	if (rc < 0 || mode == MIG_RUN_ENSURE_VERSION) {
 		goto done;
 	}
 	rc = read_rows(r, mode == MIG_RUN_STAMP && r->opts->purge);
@@ -1182,13 +1224,16 @@ static int run_online(struct run *r)
 		rc = run_stamp(r);
 		goto done;
 	}
+	/* plan and read every file before anything is created or run */
 	rc = make_plan(r);
 	if (rc == 0) {
 		rc = load_items(r);
 	}
-	if (rc == 0 && mode == MIG_RUN_DOWNGRADE && r->plan.steps.n) {
-		/* a database that Alembic kept has no history table yet */
-		rc = ensure_tables(r, false, true);
+	if (rc == 0 && (mode == MIG_RUN_UPGRADE || r->plan.steps.n)) {
+		/* a downgrade creates no version table; a database that Alembic
+		 * kept gets a history table */
+		rc = ensure_tables(r, mode == MIG_RUN_UPGRADE, r->have_version ||
+							  mode == MIG_RUN_UPGRADE);
 	}
 	if (rc == 0) {
 		r->stale = true; /* reflected before the first op that needs it */

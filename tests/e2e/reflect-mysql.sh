@@ -71,7 +71,8 @@ assert_eq "_schema.yaml actor.yaml address.yaml category.yaml city.yaml country.
 customer.yaml film.yaml film_actor.yaml film_category.yaml film_text.yaml inventory.yaml \
 language.yaml payment.yaml rental.yaml staff.yaml store.yaml" \
 	"$(cd "$T/sakila" && LC_ALL=C ls | tr '\n' ' ' | sed 's/ $//')" "sakila: the files written"
-assert_eq "$(server_tables "$db")" "$(written "$T/sakila")" "sakila: the model files are not the tables"
+assert_eq "$(server_tables "$db")" "$(written "$T/sakila")" \
+	"sakila: the model files are not the tables"
 assert_file_eq "$T/sakila/_schema.yaml" "enums:
   film_rating: [G, PG, PG-13, R, NC-17]"
 assert_file_eq "$T/sakila/film_actor.yaml" "tables:
@@ -121,7 +122,8 @@ warning: view 'dept_emp_latest_date' $IGNORED"
 assert_eq "$(server_warnings "$db")" "$ERR" "employees: the warnings are not the server's list"
 assert_eq "_schema.yaml departments.yaml dept_emp.yaml dept_manager.yaml employees.yaml \
 salaries.yaml titles.yaml" \
-	"$(cd "$T/employees" && LC_ALL=C ls | tr '\n' ' ' | sed 's/ $//')" "employees: the files written"
+	"$(cd "$T/employees" && LC_ALL=C ls | tr '\n' ' ' | sed 's/ $//')" \
+	"employees: the files written"
 assert_eq "$(server_tables "$db")" "$(written "$T/employees")" \
 	"employees: the model files are not the tables"
 assert_file_eq "$T/employees/_schema.yaml" "enums:

@@ -195,8 +195,8 @@ static void dump_table(struct mig_str *out, const struct mig_table *t, bool with
 static void dump_schema(struct mig_str *out, const struct mig_schema *s, bool with_pos)
 {
 	const struct mig_naming_convention *nc = &s->naming;
-	const char *keys[] = {"ix", "uq", "ck", "fk", "pk"};
-	const char *vals[] = {nc->ix, nc->uq, nc->ck, nc->fk, nc->pk};
+	const char *keys[] = { "ix", "uq", "ck", "fk", "pk" };
+	const char *vals[] = { nc->ix, nc->uq, nc->ck, nc->fk, nc->pk };
 	for (size_t i = 0; i < 5; i++) {
 		if (vals[i]) {
 			mig_str_addf(out, "naming %s=%s\n", keys[i], vals[i]);

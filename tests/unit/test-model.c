@@ -322,315 +322,315 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
-	{"unknown-top.yaml",
-	 "tables: {}\n"
-	 "tabels: {}\n",
-	 "unknown-top.yaml:2:1: unknown key 'tabels' in model file (expected one of: "
-	 "naming_convention, enums, tables)"},
-	{"unknown-table-key.yaml",
-	 "tables:\n"
-	 "  t:\n"
-	 "    columns: {a: integer}\n"
-	 "    index: [{columns: [a]}]\n",
-	 "unknown-table-key.yaml:4:5: unknown key 'index' in table 't' (expected one of: columns, "
-	 "primary_key, indexes, unique, checks, foreign_keys, comment, options)"},
-	{"unknown-column-key.yaml",
-	 "tables:\n"
-	 "  t:\n"
-	 "    columns:\n"
-	 "      a: {type: integer, null: false}\n",
-	 "unknown-column-key.yaml:4:26: unknown key 'null' in column 'a' (expected one of: type, "
-	 "nullable, primary_key, unique, index, default, autoincrement, identity, computed, "
-	 "references, on_delete, on_update, deferrable, initially_deferred, collation, comment, "
-	 "server_onupdate, name)"},
-	{"column-name-key.yaml",
-	 "tables:\n"
-	 "  t:\n"
-	 "    columns:\n"
-	 "      a: {name: b, type: integer}\n",
-	 "column-name-key.yaml:4:11: unknown key 'name' in column 'a' (the key above names the "
-	 "column)"},
-	{"unknown-type.yaml",
-	 "tables:\n"
-	 "  t:\n"
-	 "    columns:\n"
-	 "      a: integr\n",
-	 "unknown-type.yaml:4:7: unknown type 'integr' for column 'a' (not a generic type, a "
-	 "declared enum or a known database type)"},
-	{"invalid-type.yaml",
-	 "tables:\n"
-	 "  t:\n"
-	 "    columns:\n"
-	 "      a: varchar(x)\n"
-	 "      b: varchar(1, 2)\n",
-	 "invalid-type.yaml:4:10: invalid type 'varchar(x)'\n"
-	 "invalid-type.yaml:5:10: invalid type 'varchar(1, 2)': varchar takes one length"},
-	{"missing-type.yaml",
-	 "tables:\n"
-	 "  t:\n"
-	 "    columns:\n"
-	 "      a: {nullable: false}\n"
-	 "      b:\n",
-	 "missing-type.yaml:4:10: column 'a' needs 'type'\n"
-	 "missing-type.yaml:5:9: 'type' must be a non-empty string"},
-	{"fk-missing-table.yaml",
-	 "tables:\n"
-	 "  t:\n"
-	 "    columns:\n"
-	 "      a: integer\n"
-	 "    foreign_keys:\n"
-	 "      - {columns: [a], references: {table: nope, columns: [id]}}\n",
-	 "fk-missing-table.yaml:6:9: foreign key of table 't' references unknown table 'nope'"},
-	{"fk-missing-column.yaml",
-	 "tables:\n"
-	 "  u:\n"
-	 "    columns: {id: integer}\n"
-	 "  t:\n"
-	 "    columns:\n"
-	 "      a: {type: integer, references: u.ident}\n",
-	 "fk-missing-column.yaml:6:7: foreign key of table 't' references unknown column "
-	 "'u.ident'"},
-	{"fk-own-column.yaml",
-	 "tables:\n"
-	 "  u:\n"
-	 "    columns: {id: integer}\n"
-	 "  t:\n"
-	 "    columns: {a: integer}\n"
-	 "    foreign_keys:\n"
-	 "      - {columns: [b], references: {table: u, columns: [id]}}\n",
-	 "fk-own-column.yaml:7:9: foreign key of table 't' names unknown column 'b'"},
-	{"fk-count.yaml",
-	 "tables:\n"
-	 "  u:\n"
-	 "    columns: {id: integer, id2: integer}\n"
-	 "  t:\n"
-	 "    columns: {a: integer}\n"
-	 "    foreign_keys:\n"
-	 "      - {columns: [a], references: {table: u, columns: [id, id2]}}\n",
-	 "fk-count.yaml:7:9: foreign key has 1 columns but references 2"},
-	{"fk-shorthand.yaml",
-	 "tables:\n"
-	 "  t:\n"
-	 "    columns:\n"
-	 "      a: {type: integer, references: users}\n",
-	 "fk-shorthand.yaml:4:38: 'references' must be written table.column, not 'users'"},
-	{"duplicate-column.yaml",
-	 "tables:\n"
-	 "  t:\n"
-	 "    columns:\n"
-	 "      a: integer\n"
-	 "      b: text\n"
-	 "      a: text\n",
-	 "duplicate-column.yaml:6:7: column 'a' of table 't' is already declared at "
-	 "duplicate-column.yaml:4:7"},
-	{"duplicate-table.yaml",
-	 "tables:\n"
-	 "  s.t:\n"
-	 "    columns: {a: integer}\n"
-	 "  s.t:\n"
-	 "    columns: {a: integer}\n",
-	 "duplicate-table.yaml:4:3: table 's.t' is already declared at duplicate-table.yaml:2:3"},
-	{"pk-nullable.yaml",
-	 "tables:\n"
-	 "  t:\n"
-	 "    columns:\n"
-	 "      id: {type: integer, primary_key: true, nullable: true}\n",
-	 "pk-nullable.yaml:4:56: column 'id' is part of the primary key and cannot be nullable"},
-	{"pk-list-nullable.yaml",
-	 "tables:\n"
-	 "  t:\n"
-	 "    columns:\n"
-	 "      a: {type: integer, nullable: true}\n"
-	 "      b: integer\n"
-	 "    primary_key: [a, b]\n",
-	 "pk-list-nullable.yaml:4:36: column 'a' is part of the primary key and cannot be "
-	 "nullable"},
-	{"pk-twice.yaml",
-	 "tables:\n"
-	 "  t:\n"
-	 "    columns:\n"
-	 "      a: {type: integer, primary_key: true}\n"
-	 "    primary_key: [a, c]\n",
-	 "pk-twice.yaml:5:18: table 't' declares its primary key both in 'primary_key' and on "
-	 "column 'a'\n"
-	 "pk-twice.yaml:5:18: primary key of table 't' names unknown column 'c'"},
-	{"bad-bool.yaml",
-	 "tables:\n"
-	 "  t:\n"
-	 "    columns:\n"
-	 "      a: {type: integer, nullable: nope}\n"
-	 "      b: {type: integer, unique: [true]}\n",
-	 "bad-bool.yaml:4:36: 'nullable' must be true or false, not 'nope'\n"
-	 "bad-bool.yaml:5:34: 'unique' must be true or false"},
-	{"bad-action.yaml",
-	 "tables:\n"
-	 "  u:\n"
-	 "    columns: {id: integer}\n"
-	 "  t:\n"
-	 "    columns:\n"
-	 "      a: {type: integer, references: u.id, on_delete: explode}\n",
-	 "bad-action.yaml:6:55: invalid referential action 'explode' (expected cascade, "
-	 "restrict, set null, set default or no action)"},
-	{"on-delete-alone.yaml",
-	 "tables:\n"
-	 "  t:\n"
-	 "    columns:\n"
-	 "      a: {type: integer, on_delete: cascade, deferrable: true}\n",
-	 "on-delete-alone.yaml:4:26: column 'a': 'on_delete' needs 'references'\n"
-	 "on-delete-alone.yaml:4:46: column 'a': 'deferrable' needs 'references'"},
-	{"identity-default.yaml",
-	 "tables:\n"
-	 "  t:\n"
-	 "    columns:\n"
-	 "      a: {type: integer, identity: true, default: \"1\"}\n"
-	 "      b: {type: integer, computed: a + 1, default: \"2\"}\n"
-	 "      c: {type: integer, identity: {always: true, cycle: true}}\n",
-	 "identity-default.yaml:4:42: column 'a': an identity column cannot have a default\n"
-	 "identity-default.yaml:5:43: column 'b': a computed column cannot have a default\n"
-	 "identity-default.yaml:6:51: unknown key 'cycle' in identity (expected one of: always, "
-	 "start, increment)"},
-	{"index-unknown-column.yaml",
-	 "tables:\n"
-	 "  t:\n"
-	 "    columns: {a: integer}\n"
-	 "    indexes:\n"
-	 "      - {columns: [a, b DESC]}\n",
-	 "index-unknown-column.yaml:5:9: index of table 't' names unknown column 'b'"},
-	{"unique-unknown-column.yaml",
-	 "tables:\n"
-	 "  t:\n"
-	 "    columns: {a: integer}\n"
-	 "    unique:\n"
-	 "      - {name: u1, columns: [a, c]}\n",
-	 "unique-unknown-column.yaml:5:9: unique constraint of table 't' names unknown column "
-	 "'c'"},
-	{"index-no-columns.yaml",
-	 "tables:\n"
-	 "  t:\n"
-	 "    columns: {a: integer}\n"
-	 "    indexes:\n"
-	 "      - {name: ix_a, unique: true}\n"
-	 "      - {columns: []}\n"
-	 "      - a\n",
-	 "index-no-columns.yaml:5:9: index 'ix_a' needs 'columns' or 'expressions'\n"
-	 "index-no-columns.yaml:6:19: 'columns' must be a non-empty list of names\n"
-	 "index-no-columns.yaml:7:9: an index must be a mapping with 'columns' or 'expressions'"},
-	{"enum-no-values.yaml",
-	 "enums:\n"
-	 "  a: []\n"
-	 "  b:\n"
-	 "  c: x\n"
-	 "tables: {}\n",
-	 "enum-no-values.yaml:2:6: enum 'a' needs at least one value\n"
-	 "enum-no-values.yaml:3:3: enum 'b' needs at least one value\n"
-	 "enum-no-values.yaml:4:6: enum 'c' must be a list of values"},
-	{"enum-duplicate-value.yaml",
-	 "enums:\n"
-	 "  status: [new, old, new]\n"
-	 "  status: [x]\n",
-	 "enum-duplicate-value.yaml:2:22: enum 'status' lists 'new' twice\n"
-	 "enum-duplicate-value.yaml:3:3: enum 'status' is already declared at "
-	 "enum-duplicate-value.yaml:2:3"},
-	{"syntax.yaml",
-	 "tables:\n"
-	 "  t:\n"
-	 "    columns:\n"
-	 "      a: {type: integer\n",
-	 "syntax.yaml:5:1: did not find expected ',' or '}' (while parsing a flow mapping at "
-	 "line 4, column 10)"},
-	{"tabs.yaml",
-	 "tables:\n"
-	 "  t:\n"
-	 "\tcolumns:\n"
-	 "\t\ta: integer\n",
-	 "tabs.yaml:3:1: a tab character cannot indent YAML (indent with spaces)"},
-	{"list.yaml",
-	 "- tables\n"
-	 "- enums\n",
-	 "list.yaml:1:1: a model file must be a mapping with 'tables' (and optionally 'enums', "
-	 "'naming_convention')"},
-	{"scalar.yaml", "just words\n",
-	 "scalar.yaml:1:1: a model file must be a mapping with 'tables' (and optionally 'enums', "
-	 "'naming_convention')"},
-	{"two-docs.yaml",
-	 "tables: {}\n"
-	 "---\n"
-	 "tables: {}\n",
-	 "two-docs.yaml:3:1: only one YAML document per file is supported"},
-	{"columns-not-map.yaml",
-	 "tables:\n"
-	 "  t:\n"
-	 "    columns: [a, b]\n"
-	 "  u:\n"
-	 "    comment: no columns\n",
-	 "columns-not-map.yaml:3:14: 'columns' of table 't' must be a mapping of column names to "
-	 "specs\n"
-	 "columns-not-map.yaml:5:5: table 'u' needs 'columns'"},
-	{"table-not-map.yaml",
-	 "tables:\n"
-	 "  t: [a, b]\n"
-	 "  u:\n",
-	 "table-not-map.yaml:2:6: table 't' must be a mapping with 'columns'\n"
-	 "table-not-map.yaml:3:5: table 'u' must be a mapping with 'columns'"},
-	{"tables-not-map.yaml", "tables: [t]\n",
-	 "tables-not-map.yaml:1:9: 'tables' must be a mapping of table names to tables"},
-	{"lists-not-lists.yaml",
-	 "tables:\n"
-	 "  t:\n"
-	 "    columns: {a: integer}\n"
-	 "    indexes: {columns: [a]}\n"
-	 "    checks: a > 0\n",
-	 "lists-not-lists.yaml:4:14: 'indexes' must be a list\n"
-	 "lists-not-lists.yaml:5:13: 'checks' must be a list"},
-	{"check-no-sql.yaml",
-	 "tables:\n"
-	 "  t:\n"
-	 "    columns: {a: integer}\n"
-	 "    checks:\n"
-	 "      - {name: c}\n",
-	 "check-no-sql.yaml:5:9: check constraint needs 'sql'"},
-	{"naming-keys.yaml", "naming_convention: {ix: \"ix_%(table)s\", fkey: \"x\"}\n",
-	 "naming-keys.yaml:1:41: unknown key 'fkey' in naming_convention (expected one of: ix, "
-	 "uq, ck, fk, pk)"},
-	{"check-needs-name.yaml",
-	 "naming_convention: {ck: \"ck_%(table)s_%(name)s\"}\n"
-	 "tables:\n"
-	 "  t:\n"
-	 "    columns: {a: integer}\n"
-	 "    checks: [{sql: a > 0}]\n",
-	 "check-needs-name.yaml:5:14: check constraint of table 't' needs a name: the naming "
-	 "convention for checks uses %(name)s"},
-	{"duplicate-names.yaml",
-	 "tables:\n"
-	 "  t:\n"
-	 "    columns:\n"
-	 "      a: {type: integer, index: true}\n"
-	 "      b: integer\n"
-	 "    indexes:\n"
-	 "      - {columns: [a]}\n"
-	 "    unique:\n"
-	 "      - {name: k, columns: [a]}\n"
-	 "    checks:\n"
-	 "      - {name: k, sql: b > 0}\n",
-	 "duplicate-names.yaml:7:9: index 'ix_t_a' of table 't' is already declared at "
-	 "duplicate-names.yaml:4:7\n"
-	 "duplicate-names.yaml:11:9: constraint 'k' of table 't' is already declared at "
-	 "duplicate-names.yaml:9:9"},
-	{"bad-default.yaml",
-	 "tables:\n"
-	 "  t:\n"
-	 "    columns:\n"
-	 "      a: {type: integer, default: }\n"
-	 "      b: {type: integer, default: [1]}\n",
-	 "bad-default.yaml:4:35: 'default' must be a SQL expression (write \"NULL\" for a NULL "
-	 "default)\n"
-	 "bad-default.yaml:5:35: 'default' must be a SQL expression"},
-	{"bad-identity.yaml",
-	 "tables:\n"
-	 "  t:\n"
-	 "    columns:\n"
-	 "      a: {type: integer, identity: {start: one}}\n",
-	 "bad-identity.yaml:4:44: 'start' must be a whole number, not 'one'"},
+	{ "unknown-top.yaml",
+	  "tables: {}\n"
+	  "tabels: {}\n",
+	  "unknown-top.yaml:2:1: unknown key 'tabels' in model file (expected one of: "
+	  "naming_convention, enums, tables)" },
+	{ "unknown-table-key.yaml",
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns: {a: integer}\n"
+	  "    index: [{columns: [a]}]\n",
+	  "unknown-table-key.yaml:4:5: unknown key 'index' in table 't' (expected one of: columns, "
+	  "primary_key, indexes, unique, checks, foreign_keys, comment, options)" },
+	{ "unknown-column-key.yaml",
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns:\n"
+	  "      a: {type: integer, null: false}\n",
+	  "unknown-column-key.yaml:4:26: unknown key 'null' in column 'a' (expected one of: type, "
+	  "nullable, primary_key, unique, index, default, autoincrement, identity, computed, "
+	  "references, on_delete, on_update, deferrable, initially_deferred, collation, comment, "
+	  "server_onupdate, name)" },
+	{ "column-name-key.yaml",
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns:\n"
+	  "      a: {name: b, type: integer}\n",
+	  "column-name-key.yaml:4:11: unknown key 'name' in column 'a' (the key above names the "
+	  "column)" },
+	{ "unknown-type.yaml",
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns:\n"
+	  "      a: integr\n",
+	  "unknown-type.yaml:4:7: unknown type 'integr' for column 'a' (not a generic type, a "
+	  "declared enum or a known database type)" },
+	{ "invalid-type.yaml",
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns:\n"
+	  "      a: varchar(x)\n"
+	  "      b: varchar(1, 2)\n",
+	  "invalid-type.yaml:4:10: invalid type 'varchar(x)'\n"
+	  "invalid-type.yaml:5:10: invalid type 'varchar(1, 2)': varchar takes one length" },
+	{ "missing-type.yaml",
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns:\n"
+	  "      a: {nullable: false}\n"
+	  "      b:\n",
+	  "missing-type.yaml:4:10: column 'a' needs 'type'\n"
+	  "missing-type.yaml:5:9: 'type' must be a non-empty string" },
+	{ "fk-missing-table.yaml",
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns:\n"
+	  "      a: integer\n"
+	  "    foreign_keys:\n"
+	  "      - {columns: [a], references: {table: nope, columns: [id]}}\n",
+	  "fk-missing-table.yaml:6:9: foreign key of table 't' references unknown table 'nope'" },
+	{ "fk-missing-column.yaml",
+	  "tables:\n"
+	  "  u:\n"
+	  "    columns: {id: integer}\n"
+	  "  t:\n"
+	  "    columns:\n"
+	  "      a: {type: integer, references: u.ident}\n",
+	  "fk-missing-column.yaml:6:7: foreign key of table 't' references unknown column "
+	  "'u.ident'" },
+	{ "fk-own-column.yaml",
+	  "tables:\n"
+	  "  u:\n"
+	  "    columns: {id: integer}\n"
+	  "  t:\n"
+	  "    columns: {a: integer}\n"
+	  "    foreign_keys:\n"
+	  "      - {columns: [b], references: {table: u, columns: [id]}}\n",
+	  "fk-own-column.yaml:7:9: foreign key of table 't' names unknown column 'b'" },
+	{ "fk-count.yaml",
+	  "tables:\n"
+	  "  u:\n"
+	  "    columns: {id: integer, id2: integer}\n"
+	  "  t:\n"
+	  "    columns: {a: integer}\n"
+	  "    foreign_keys:\n"
+	  "      - {columns: [a], references: {table: u, columns: [id, id2]}}\n",
+	  "fk-count.yaml:7:9: foreign key has 1 columns but references 2" },
+	{ "fk-shorthand.yaml",
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns:\n"
+	  "      a: {type: integer, references: users}\n",
+	  "fk-shorthand.yaml:4:38: 'references' must be written table.column, not 'users'" },
+	{ "duplicate-column.yaml",
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns:\n"
+	  "      a: integer\n"
+	  "      b: text\n"
+	  "      a: text\n",
+	  "duplicate-column.yaml:6:7: column 'a' of table 't' is already declared at "
+	  "duplicate-column.yaml:4:7" },
+	{ "duplicate-table.yaml",
+	  "tables:\n"
+	  "  s.t:\n"
+	  "    columns: {a: integer}\n"
+	  "  s.t:\n"
+	  "    columns: {a: integer}\n",
+	  "duplicate-table.yaml:4:3: table 's.t' is already declared at duplicate-table.yaml:2:3" },
+	{ "pk-nullable.yaml",
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns:\n"
+	  "      id: {type: integer, primary_key: true, nullable: true}\n",
+	  "pk-nullable.yaml:4:56: column 'id' is part of the primary key and cannot be nullable" },
+	{ "pk-list-nullable.yaml",
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns:\n"
+	  "      a: {type: integer, nullable: true}\n"
+	  "      b: integer\n"
+	  "    primary_key: [a, b]\n",
+	  "pk-list-nullable.yaml:4:36: column 'a' is part of the primary key and cannot be "
+	  "nullable" },
+	{ "pk-twice.yaml",
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns:\n"
+	  "      a: {type: integer, primary_key: true}\n"
+	  "    primary_key: [a, c]\n",
+	  "pk-twice.yaml:5:18: table 't' declares its primary key both in 'primary_key' and on "
+	  "column 'a'\n"
+	  "pk-twice.yaml:5:18: primary key of table 't' names unknown column 'c'" },
+	{ "bad-bool.yaml",
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns:\n"
+	  "      a: {type: integer, nullable: nope}\n"
+	  "      b: {type: integer, unique: [true]}\n",
+	  "bad-bool.yaml:4:36: 'nullable' must be true or false, not 'nope'\n"
+	  "bad-bool.yaml:5:34: 'unique' must be true or false" },
+	{ "bad-action.yaml",
+	  "tables:\n"
+	  "  u:\n"
+	  "    columns: {id: integer}\n"
+	  "  t:\n"
+	  "    columns:\n"
+	  "      a: {type: integer, references: u.id, on_delete: explode}\n",
+	  "bad-action.yaml:6:55: invalid referential action 'explode' (expected cascade, "
+	  "restrict, set null, set default or no action)" },
+	{ "on-delete-alone.yaml",
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns:\n"
+	  "      a: {type: integer, on_delete: cascade, deferrable: true}\n",
+	  "on-delete-alone.yaml:4:26: column 'a': 'on_delete' needs 'references'\n"
+	  "on-delete-alone.yaml:4:46: column 'a': 'deferrable' needs 'references'" },
+	{ "identity-default.yaml",
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns:\n"
+	  "      a: {type: integer, identity: true, default: \"1\"}\n"
+	  "      b: {type: integer, computed: a + 1, default: \"2\"}\n"
+	  "      c: {type: integer, identity: {always: true, cycle: true}}\n",
+	  "identity-default.yaml:4:42: column 'a': an identity column cannot have a default\n"
+	  "identity-default.yaml:5:43: column 'b': a computed column cannot have a default\n"
+	  "identity-default.yaml:6:51: unknown key 'cycle' in identity (expected one of: always, "
+	  "start, increment)" },
+	{ "index-unknown-column.yaml",
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns: {a: integer}\n"
+	  "    indexes:\n"
+	  "      - {columns: [a, b DESC]}\n",
+	  "index-unknown-column.yaml:5:9: index of table 't' names unknown column 'b'" },
+	{ "unique-unknown-column.yaml",
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns: {a: integer}\n"
+	  "    unique:\n"
+	  "      - {name: u1, columns: [a, c]}\n",
+	  "unique-unknown-column.yaml:5:9: unique constraint of table 't' names unknown column "
+	  "'c'" },
+	{ "index-no-columns.yaml",
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns: {a: integer}\n"
+	  "    indexes:\n"
+	  "      - {name: ix_a, unique: true}\n"
+	  "      - {columns: []}\n"
+	  "      - a\n",
+	  "index-no-columns.yaml:5:9: index 'ix_a' needs 'columns' or 'expressions'\n"
+	  "index-no-columns.yaml:6:19: 'columns' must be a non-empty list of names\n"
+	  "index-no-columns.yaml:7:9: an index must be a mapping with 'columns' or 'expressions'" },
+	{ "enum-no-values.yaml",
+	  "enums:\n"
+	  "  a: []\n"
+	  "  b:\n"
+	  "  c: x\n"
+	  "tables: {}\n",
+	  "enum-no-values.yaml:2:6: enum 'a' needs at least one value\n"
+	  "enum-no-values.yaml:3:3: enum 'b' needs at least one value\n"
+	  "enum-no-values.yaml:4:6: enum 'c' must be a list of values" },
+	{ "enum-duplicate-value.yaml",
+	  "enums:\n"
+	  "  status: [new, old, new]\n"
+	  "  status: [x]\n",
+	  "enum-duplicate-value.yaml:2:22: enum 'status' lists 'new' twice\n"
+	  "enum-duplicate-value.yaml:3:3: enum 'status' is already declared at "
+	  "enum-duplicate-value.yaml:2:3" },
+	{ "syntax.yaml",
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns:\n"
+	  "      a: {type: integer\n",
+	  "syntax.yaml:5:1: did not find expected ',' or '}' (while parsing a flow mapping at "
+	  "line 4, column 10)" },
+	{ "tabs.yaml",
+	  "tables:\n"
+	  "  t:\n"
+	  "\tcolumns:\n"
+	  "\t\ta: integer\n",
+	  "tabs.yaml:3:1: a tab character cannot indent YAML (indent with spaces)" },
+	{ "list.yaml",
+	  "- tables\n"
+	  "- enums\n",
+	  "list.yaml:1:1: a model file must be a mapping with 'tables' (and optionally 'enums', "
+	  "'naming_convention')" },
+	{ "scalar.yaml", "just words\n",
+	  "scalar.yaml:1:1: a model file must be a mapping with 'tables' (and optionally 'enums', "
+	  "'naming_convention')" },
+	{ "two-docs.yaml",
+	  "tables: {}\n"
+	  "---\n"
+	  "tables: {}\n",
+	  "two-docs.yaml:3:1: only one YAML document per file is supported" },
+	{ "columns-not-map.yaml",
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns: [a, b]\n"
+	  "  u:\n"
+	  "    comment: no columns\n",
+	  "columns-not-map.yaml:3:14: 'columns' of table 't' must be a mapping of column names to "
+	  "specs\n"
+	  "columns-not-map.yaml:5:5: table 'u' needs 'columns'" },
+	{ "table-not-map.yaml",
+	  "tables:\n"
+	  "  t: [a, b]\n"
+	  "  u:\n",
+	  "table-not-map.yaml:2:6: table 't' must be a mapping with 'columns'\n"
+	  "table-not-map.yaml:3:5: table 'u' must be a mapping with 'columns'" },
+	{ "tables-not-map.yaml", "tables: [t]\n",
+	  "tables-not-map.yaml:1:9: 'tables' must be a mapping of table names to tables" },
+	{ "lists-not-lists.yaml",
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns: {a: integer}\n"
+	  "    indexes: {columns: [a]}\n"
+	  "    checks: a > 0\n",
+	  "lists-not-lists.yaml:4:14: 'indexes' must be a list\n"
+	  "lists-not-lists.yaml:5:13: 'checks' must be a list" },
+	{ "check-no-sql.yaml",
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns: {a: integer}\n"
+	  "    checks:\n"
+	  "      - {name: c}\n",
+	  "check-no-sql.yaml:5:9: check constraint needs 'sql'" },
+	{ "naming-keys.yaml", "naming_convention: {ix: \"ix_%(table)s\", fkey: \"x\"}\n",
+	  "naming-keys.yaml:1:41: unknown key 'fkey' in naming_convention (expected one of: ix, "
+	  "uq, ck, fk, pk)" },
+	{ "check-needs-name.yaml",
+	  "naming_convention: {ck: \"ck_%(table)s_%(name)s\"}\n"
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns: {a: integer}\n"
+	  "    checks: [{sql: a > 0}]\n",
+	  "check-needs-name.yaml:5:14: check constraint of table 't' needs a name: the naming "
+	  "convention for checks uses %(name)s" },
+	{ "duplicate-names.yaml",
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns:\n"
+	  "      a: {type: integer, index: true}\n"
+	  "      b: integer\n"
+	  "    indexes:\n"
+	  "      - {columns: [a]}\n"
+	  "    unique:\n"
+	  "      - {name: k, columns: [a]}\n"
+	  "    checks:\n"
+	  "      - {name: k, sql: b > 0}\n",
+	  "duplicate-names.yaml:7:9: index 'ix_t_a' of table 't' is already declared at "
+	  "duplicate-names.yaml:4:7\n"
+	  "duplicate-names.yaml:11:9: constraint 'k' of table 't' is already declared at "
+	  "duplicate-names.yaml:9:9" },
+	{ "bad-default.yaml",
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns:\n"
+	  "      a: {type: integer, default: }\n"
+	  "      b: {type: integer, default: [1]}\n",
+	  "bad-default.yaml:4:35: 'default' must be a SQL expression (write \"NULL\" for a NULL "
+	  "default)\n"
+	  "bad-default.yaml:5:35: 'default' must be a SQL expression" },
+	{ "bad-identity.yaml",
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns:\n"
+	  "      a: {type: integer, identity: {start: one}}\n",
+	  "bad-identity.yaml:4:44: 'start' must be a whole number, not 'one'" },
 };
 
 static void test_model_malformed(void **state)
@@ -853,7 +853,7 @@ static struct mig_column *add_column(struct mig_schema *s, struct mig_table *t, 
 
 static void add_elem(struct mig_index *ix, const char *column, const char *expr, bool desc)
 {
-	struct mig_index_elem e = {column, expr, desc};
+	struct mig_index_elem e = { column, expr, desc };
 	mig_vec_push(&ix->elems, e);
 }
 
@@ -925,9 +925,9 @@ static void test_model_round_trip_built(void **state)
 	mig_vec_push(&uq.columns, "note");
 	mig_vec_push(&t->uniques, uq);
 
-	struct mig_check ck = {NULL, "\"Unit Price\" >= (0)", {NULL, 0, 0}};
+	struct mig_check ck = { NULL, "\"Unit Price\" >= (0)", { NULL, 0, 0 } };
 	mig_vec_push(&t->checks, ck);
-	struct mig_check ck2 = {"quantity: positive", "quantity > 0", {NULL, 0, 0}};
+	struct mig_check ck2 = { "quantity: positive", "quantity > 0", { NULL, 0, 0 } };
 	mig_vec_push(&t->checks, ck2);
 
 	struct mig_foreign_key fk;

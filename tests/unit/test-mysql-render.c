@@ -202,7 +202,8 @@ static void assert_columns_at(struct myn_state *st, const char *table, const cha
 {
 	char *name = mig_db_quote_literal(st->db, table);
 	char *sql = xasprintf("SELECT column_name, column_type, is_nullable, column_default, "
-			      "extra, column_comment, collation_name FROM information_schema.columns "
+			      "extra, column_comment, collation_name FROM "
+			      "information_schema.columns "
 			      "WHERE table_schema = DATABASE() AND table_name = %s "
 			      "ORDER BY ordinal_position",
 			      name);
@@ -237,7 +238,8 @@ static const char sql_fks[] =
 	"k.ordinal_position";
 
 static const char sql_checks[] =
-	"SELECT table_name, constraint_name, check_clause FROM information_schema.check_constraints "
+	"SELECT table_name, constraint_name, check_clause FROM "
+	"information_schema.check_constraints "
 	"WHERE constraint_schema = DATABASE() ORDER BY table_name, constraint_name";
 
 static const char sql_tables[] =
@@ -358,7 +360,8 @@ static void test_mysql_render_every_type(void **state)
 		mig_type_format(&a, &want->columns.v[i].type);
 		mig_type_format(&b, &got->columns.v[i].type);
 		if (strcmp(a.buf, b.buf) != 0) {
-			mig_str_addf(&diff, "%s: %s -> %s\n", want->columns.v[i].name, a.buf, b.buf);
+			mig_str_addf(&diff, "%s: %s -> %s\n", want->columns.v[i].name, a.buf,
+				     b.buf);
 		}
 		mig_str_release(&a);
 		mig_str_release(&b);
@@ -417,13 +420,15 @@ static void test_mysql_render_create_table(void **state)
 		"      - {name: uq_memberships_since, columns: [since, user_id]}\n"
 		"    foreign_keys:\n"
 		"      - {name: fk_memberships_user, columns: [user_id], "
-		"references: {table: users, columns: [id]}, on_delete: restrict, on_update: no action}\n"
+		"references: {table: users, columns: [id]}, on_delete: restrict, "
+		"on_update: no action}\n"
 		"    checks:\n"
 		"      - {sql: \"since > '2000-01-01'\"}\n"
 		"- create_table:\n"
 		"    name: tickets\n"
 		"    columns:\n"
-		"      id: {type: integer, primary_key: true, identity: {always: true, start: 100}}\n"
+		"      id: {type: integer, primary_key: true, "
+		"identity: {always: true, start: 100}}\n"
 		"      kind: {type: smallint, primary_key: false}\n"
 		"- create_table:\n"
 		"    name: codes\n"
@@ -462,8 +467,8 @@ static void test_mysql_render_create_table(void **state)
 		"  `since` DATE NULL,\n"
 		"  PRIMARY KEY (`user_id`, `org_id`),\n"
 		"  CONSTRAINT `uq_memberships_since` UNIQUE (`since`, `user_id`),\n"
-		"  CONSTRAINT `fk_memberships_user` FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) "
-		"ON DELETE RESTRICT ON UPDATE NO ACTION,\n"
+		"  CONSTRAINT `fk_memberships_user` FOREIGN KEY (`user_id`) REFERENCES `users` "
+		"(`id`) ON DELETE RESTRICT ON UPDATE NO ACTION,\n"
 		"  CHECK (since > '2000-01-01')\n"
 		")",
 		"CREATE TABLE `tickets` (\n"
@@ -487,8 +492,8 @@ static void test_mysql_render_create_table(void **state)
 		       "plus|int(11)|YES|(1 + 2)|||NULL\n"
 		       "bio|text|YES|'none'|||utf8mb4_general_ci\n"
 		       "created_at|datetime|NO|current_timestamp()|||NULL\n"
-		       "updated_at|datetime(3)|NO|current_timestamp(3)|on update current_timestamp(3)"
-		       "||NULL\n"
+		       "updated_at|datetime(3)|NO|current_timestamp(3)|on update "
+		       "current_timestamp(3)||NULL\n"
 		       "doubled|int(11)|YES|NULL|STORED GENERATED||NULL\n"
 		       "tripled|int(11)|YES|NULL|VIRTUAL GENERATED||NULL\n");
 	assert_columns(st, "codes", "code|int(11)|NO|NULL|||NULL\n");
@@ -549,7 +554,8 @@ static void test_mysql_render_tables_and_columns(void **state)
 		"    columns:\n"
 		"      label: {type: varchar(20), nullable: false}\n"
 		"- rename_table: {name: things, new_name: items}\n"
-		"- add_column: {table: items, column: {name: id, type: integer, primary_key: true}}\n"
+		"- add_column: {table: items, column: {name: id, type: integer, "
+		"primary_key: true}}\n"
 		"- add_column:\n"
 		"    table: items\n"
 		"    column: {name: parent_id, type: integer, references: parents.id, "
@@ -559,7 +565,8 @@ static void test_mysql_render_tables_and_columns(void **state)
 		"    column: {name: code, type: varchar(10), nullable: false, default: \"'x'\", "
 		"unique: true, comment: the code}\n"
 		"- add_column: {table: items, column: {name: extra, type: integer}}\n"
-		"- create_index: {table: items, name: ix_items_extra_code, columns: [extra, code]}\n"
+		"- create_index: {table: items, name: ix_items_extra_code, "
+		"columns: [extra, code]}\n"
 		"- create_table_comment: {table: items, comment: \"Things, renamed\"}\n",
 		"CREATE TABLE `parents` (\n"
 		"  `id` INTEGER NOT NULL AUTO_INCREMENT,\n"
@@ -673,7 +680,8 @@ static void test_mysql_render_alter_column(void **state)
 		"  `name` VARCHAR(50) COLLATE utf8mb4_bin NOT NULL DEFAULT 'unnamed' "
 		"COMMENT 'shown name',\n"
 		"  `qty` INTEGER NULL DEFAULT 0 COMMENT 'how many',\n"
-		"  `seen` DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,\n"
+		"  `seen` DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE "
+		"CURRENT_TIMESTAMP,\n"
 		"  PRIMARY KEY (`id`)\n"
 		")");
 	/* what the op does not change comes from the schema: the default, the
@@ -736,7 +744,8 @@ static void test_mysql_render_alter_column_existing_keys(void **state)
 		"  `name` VARCHAR(50) COLLATE utf8mb4_bin NOT NULL DEFAULT 'unnamed' "
 		"COMMENT 'shown name',\n"
 		"  `qty` INTEGER NULL DEFAULT 0 COMMENT 'how many',\n"
-		"  `seen` DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,\n"
+		"  `seen` DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE "
+		"CURRENT_TIMESTAMP,\n"
 		"  PRIMARY KEY (`id`)\n"
 		")");
 	/* without a schema, the existing_* keys give what MODIFY restates */
@@ -767,8 +776,8 @@ static void test_mysql_render_alter_column_existing_keys(void **state)
 			  "    existing_comment: null\n"
 			  "    existing_server_onupdate: CURRENT_TIMESTAMP\n"
 			  "- alter_column: {table: items, column: qty, default: \"2\"}\n",
-			  "ALTER TABLE `items` MODIFY COLUMN `name` VARCHAR(100) COLLATE utf8mb4_bin "
-			  "NOT NULL DEFAULT 'unnamed' COMMENT 'shown name'",
+			  "ALTER TABLE `items` MODIFY COLUMN `name` VARCHAR(100) COLLATE "
+			  "utf8mb4_bin NOT NULL DEFAULT 'unnamed' COMMENT 'shown name'",
 			  "ALTER TABLE `items` MODIFY COLUMN `id` BIGINT NOT NULL AUTO_INCREMENT",
 			  "ALTER TABLE `items` MODIFY COLUMN `seen` DATETIME NULL DEFAULT "
 			  "CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP",
@@ -777,7 +786,8 @@ static void test_mysql_render_alter_column_existing_keys(void **state)
 		       "id|bigint(20)|NO|NULL|auto_increment||NULL\n"
 		       "name|varchar(100)|NO|'unnamed'||shown name|utf8mb4_bin\n"
 		       "qty|int(11)|YES|2||how many|NULL\n"
-		       "seen|datetime|YES|current_timestamp()|on update current_timestamp()||NULL\n");
+		       "seen|datetime|YES|current_timestamp()|on update "
+		       "current_timestamp()||NULL\n");
 	/* the op's existing_* keys win over the schema */
 	run_ops(st,
 		"- alter_column: {table: items, column: qty, type: bigint, existing_comment: null, "
@@ -787,7 +797,8 @@ static void test_mysql_render_alter_column_existing_keys(void **state)
 		       "id|bigint(20)|NO|NULL|auto_increment||NULL\n"
 		       "name|varchar(100)|NO|'unnamed'||shown name|utf8mb4_bin\n"
 		       "qty|bigint(20)|YES|5|||NULL\n"
-		       "seen|datetime|YES|current_timestamp()|on update current_timestamp()||NULL\n");
+		       "seen|datetime|YES|current_timestamp()|on update "
+		       "current_timestamp()||NULL\n");
 }
 
 /* ---- indexes and constraints ---- */
@@ -821,8 +832,10 @@ static void test_mysql_render_constraints(void **state)
 		"    on_delete: set null\n"
 		"    on_update: cascade\n"
 		"- create_index: {table: kids, name: ix_kids_b, columns: [b DESC], unique: true}\n"
-		"- create_index: {table: kids, name: ix_kids_note, columns: [note], using: fulltext}\n"
-		"- create_index: {table: kids, name: ix_kids_spot, columns: [spot], using: spatial}\n"
+		"- create_index: {table: kids, name: ix_kids_note, columns: [note], "
+		"using: fulltext}\n"
+		"- create_index: {table: kids, name: ix_kids_spot, columns: [spot], "
+		"using: spatial}\n"
 		"- create_index: {table: kids, name: ix_kids_ab, columns: [a, b], using: btree}\n",
 		"CREATE TABLE `parents` (\n"
 		"  `id` INTEGER NOT NULL AUTO_INCREMENT,\n"
@@ -915,7 +928,8 @@ static void test_mysql_render_enums(void **state)
 		"- drop_enum: {name: unused}\n",
 		"CREATE TABLE `orders` (\n"
 		"  `id` INTEGER NOT NULL AUTO_INCREMENT,\n"
-		"  `status` ENUM('pending', 'paid') NOT NULL DEFAULT 'pending' COMMENT 'where it is',\n"
+		"  `status` ENUM('pending', 'paid') NOT NULL DEFAULT 'pending' "
+		"COMMENT 'where it is',\n"
 		"  PRIMARY KEY (`id`)\n"
 		")",
 		"CREATE TABLE `refunds` (\n"
@@ -924,7 +938,8 @@ static void test_mysql_render_enums(void **state)
 		")",
 		"ALTER TABLE `orders` MODIFY COLUMN `status` ENUM('pending', 'paid', 'shipped') "
 		"NOT NULL DEFAULT 'pending' COMMENT 'where it is'",
-		"ALTER TABLE `refunds` MODIFY COLUMN `state` ENUM('pending', 'paid', 'shipped') NULL",
+		"ALTER TABLE `refunds` MODIFY COLUMN `state` ENUM('pending', 'paid', "
+		"'shipped') NULL",
 		"ALTER TABLE `orders` MODIFY COLUMN `status` ENUM('new', 'pending', 'paid', "
 		"'shipped') NOT NULL DEFAULT 'pending' COMMENT 'where it is'",
 		"ALTER TABLE `refunds` MODIFY COLUMN `state` ENUM('new', 'pending', 'paid', "
@@ -969,7 +984,8 @@ static void test_mysql_render_nasty_names(void **state)
 		"- bulk_insert:\n"
 		"    table: \"we`ird 'tab' ü\"\n"
 		"    rows:\n"
-		"      - {select: 1, \"ünï`cöde\": \"it's\\n\\\\ \\\"quoted\\\" ✓\", \"order\": null}\n"
+		"      - {select: 1, \"ünï`cöde\": \"it's\\n\\\\ \\\"quoted\\\" ✓\", "
+		"\"order\": null}\n"
 		"      - {select: 2, \"ünï`cöde\": \"\", \"order\": \"x\"}\n"
 		"- alter_column: {table: \"we`ird 'tab' ü\", column: \"with space\", "
 		"new_name: \"with`tick\"}\n"
@@ -1010,8 +1026,10 @@ static void test_mysql_render_nasty_names(void **state)
 		       "order|0|1|order|NULL|A|BTREE\n"
 		       "PRIMARY|0|1|select|NULL|A|BTREE\n");
 	assert_query(st, sql_checks, "we`ird 'tab' ü|ck 'quoted'|`order` <> ''\n");
-	assert_query(st, sql_fks, "table|table_ibfk_1|key|we`ird 'tab' ü|select|RESTRICT|RESTRICT\n");
-	assert_query(st, "SELECT `select`, `ünï``cöde`, `order`, `with``tick` FROM `we``ird 'tab' ü`",
+	assert_query(st, sql_fks,
+		     "table|table_ibfk_1|key|we`ird 'tab' ü|select|RESTRICT|RESTRICT\n");
+	assert_query(st,
+		     "SELECT `select`, `ünï``cöde`, `order`, `with``tick` FROM `we``ird 'tab' ü`",
 		     "1|it's\n\\ \"quoted\" ✓|NULL|a'b\\c\n"
 		     "2||x|a'b\\c\n");
 }
@@ -1036,7 +1054,8 @@ static void test_mysql_render_data(void **state)
 		"      - {msg: \"12\", n: -2, ok: false}\n"
 		"      - {msg: null, n: null, ok: null}\n"
 		"- sql: \"UPDATE log SET n = n * 2 WHERE id = 1;  \\n\"\n"
-		"- sql: {postgresql: \"SELECT 1\", mysql: \"INSERT INTO log (msg) VALUES ('mysql')\"}\n"
+		"- sql: {postgresql: \"SELECT 1\", "
+		"mysql: \"INSERT INTO log (msg) VALUES ('mysql')\"}\n"
 		"- sql: \" ;\"\n",
 		"CREATE TABLE `log` (\n"
 		"  `id` INTEGER NOT NULL AUTO_INCREMENT,\n"
@@ -1045,8 +1064,8 @@ static void test_mysql_render_data(void **state)
 		"  `ok` BOOL NULL,\n"
 		"  PRIMARY KEY (`id`)\n"
 		")",
-		"INSERT INTO `log` (`msg`, `n`, `ok`) VALUES ('first', 1.5, TRUE), ('12', -2, FALSE), "
-		"(NULL, NULL, NULL)",
+		"INSERT INTO `log` (`msg`, `n`, `ok`) VALUES ('first', 1.5, TRUE), ('12', -2, "
+		"FALSE), (NULL, NULL, NULL)",
 		"UPDATE log SET n = n * 2 WHERE id = 1",
 		"INSERT INTO log (msg) VALUES ('mysql')");
 	assert_query(st, "SELECT id, msg, n, ok FROM log ORDER BY id",
@@ -1112,16 +1131,18 @@ static void test_mysql_render_errors(void **state)
 		     "rev.yaml:1:3: create_index: index 'ix_live' has a where clause: mysql has no "
 		     "partial indexes");
 	render_fails(st,
-		     "- create_index: {table: users, name: ix_lower, expressions: [\"lower(email)\"]}\n",
+		     "- create_index: {table: users, name: ix_lower, expressions: "
+		     "[\"lower(email)\"]}\n",
 		     "rev.yaml:1:3: create_index: index 'ix_lower' is on the expression "
-		     "'lower(email)', which mariadb cannot index: index a generated column instead");
+		     "'lower(email)', which mariadb cannot index: index a generated column "
+		     "instead");
 	render_fails(st,
 		     "- create_table:\n"
 		     "    name: t\n"
 		     "    columns: {a: text}\n"
 		     "    indexes: [{name: ix_t, columns: [a], using: gin}]\n",
-		     "rev.yaml:1:3: create_table: index 'ix_t' uses 'gin', which mysql does not have "
-		     "(it has btree, hash, fulltext and spatial)");
+		     "rev.yaml:1:3: create_table: index 'ix_t' uses 'gin', which mysql does not "
+		     "have (it has btree, hash, fulltext and spatial)");
 	/* constraints that cannot wait */
 	render_fails(st,
 		     "- create_foreign_key: {table: users, name: fk_self, columns: [id], "
@@ -1135,11 +1156,11 @@ static void test_mysql_render_errors(void **state)
 		     "deferrable: mysql checks constraints at once and has no deferrable ones");
 	/* types MySQL does not have, or not without a size */
 	render_fails(st, "- add_column: {table: users, column: {name: v, type: varchar}}\n",
-		     "rev.yaml:1:3: add_column: column 'users.v': mysql needs a length for varchar: "
-		     "write varchar(n), or text");
+		     "rev.yaml:1:3: add_column: column 'users.v': mysql needs a length for "
+		     "varchar: write varchar(n), or text");
 	render_fails(st, "- add_column: {table: users, column: {name: i, type: interval}}\n",
-		     "rev.yaml:1:3: add_column: column 'users.i': mysql has no interval type (store "
-		     "a number of seconds, or give a mysql type as written)");
+		     "rev.yaml:1:3: add_column: column 'users.i': mysql has no interval type "
+		     "(store a number of seconds, or give a mysql type as written)");
 	render_fails(st, "- add_column: {table: users, column: {name: n, type: numeric}}\n",
 		     "rev.yaml:1:3: add_column: column 'users.n': mysql needs a precision for "
 		     "numeric (without one it is DECIMAL(10,0), which drops fractions): write "
@@ -1147,22 +1168,25 @@ static void test_mysql_render_errors(void **state)
 	render_fails(st,
 		     "- create_table:\n"
 		     "    name: t\n"
-		     "    columns: {id: {type: integer, primary_key: true, identity: {increment: 2}}}\n",
+		     "    columns:\n"
+		     "      id: {type: integer, primary_key: true, identity: {increment: 2}}\n",
 		     "rev.yaml:1:3: create_table: column 't.id': mysql has no per-column increment "
 		     "(identity increment 2)");
 	/* MODIFY restates the whole column: what neither the op nor a schema
 	 * gives is an error, not a default or comment dropped without a word */
-	render_fails_no_schema(st, "- alter_column: {table: users, column: email, nullable: true}\n",
+	render_fails_no_schema(st,
+			       "- alter_column: {table: users, column: email, nullable: true}\n",
 			       "rev.yaml:1:3: alter_column: mysql restates the whole column "
-			       "'users.email' (MODIFY COLUMN): give existing_type, existing_default, "
-			       "existing_comment (there is no schema to read them from)");
+			       "'users.email' (MODIFY COLUMN): give existing_type, "
+			       "existing_default, existing_comment (there is no schema to read "
+			       "them from)");
 	render_fails_no_schema(st,
 			       "- alter_column: {table: users, column: id, type: bigint, "
 			       "existing_nullable: false, existing_default: null, "
 			       "existing_comment: null}\n",
 			       "rev.yaml:1:3: alter_column: mysql restates the whole column "
-			       "'users.id' (MODIFY COLUMN): give existing_autoincrement (there is no "
-			       "schema to read them from)");
+			       "'users.id' (MODIFY COLUMN): give existing_autoincrement (there is "
+			       "no schema to read them from)");
 	render_fails(st, "- alter_column: {table: users, column: nope, comment: x}\n",
 		     "rev.yaml:1:3: alter_column: mysql restates the whole column 'users.nope' "
 		     "(MODIFY COLUMN): give existing_type, existing_nullable, existing_default "
@@ -1172,12 +1196,14 @@ static void test_mysql_render_errors(void **state)
 		     "COLUMN): give existing_type, existing_default, existing_comment (the schema "
 		     "has no table 'gone')");
 	/* what only the schema can tell */
-	render_fails_no_schema(st, "- drop_constraint: {table: users, type: unique, columns: [email]}\n",
-			       "rev.yaml:1:3: drop_constraint: mysql drops a unique constraint by its "
-			       "name, and neither the op nor the schema gives it: give 'name'");
+	render_fails_no_schema(st,
+			       "- drop_constraint: {table: users, type: unique, "
+			       "columns: [email]}\n",
+			       "rev.yaml:1:3: drop_constraint: mysql drops a unique constraint by "
+			       "its name, and neither the op nor the schema gives it: give 'name'");
 	render_fails_no_schema(st, "- add_enum_value: {name: mood, value: meh}\n",
-			       "rev.yaml:1:3: add_enum_value: mysql writes the enum 'mood' inline in "
-			       "its columns and needs the schema to find them");
+			       "rev.yaml:1:3: add_enum_value: mysql writes the enum 'mood' inline "
+			       "in its columns and needs the schema to find them");
 	render_fails(st, "- add_enum_value: {name: mood, value: sad}\n",
 		     "rev.yaml:1:3: add_enum_value: enum 'mood' has the value 'sad' already");
 	render_fails(st, "- add_enum_value: {name: mood, value: meh, after: angry}\n",
@@ -1187,7 +1213,8 @@ static void test_mysql_render_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_mysql_render_every_type, setup_db, teardown_db),
+		cmocka_unit_test_setup_teardown(test_mysql_render_every_type, setup_db,
+						teardown_db),
 		cmocka_unit_test_setup_teardown(test_mysql_render_create_table, setup_db,
 						teardown_db),
 		cmocka_unit_test_setup_teardown(test_mysql_render_tables_and_columns, setup_db,

@@ -157,7 +157,7 @@ static void test_sqlite_reflect_rich(void **state)
 	mig_assert_ok(mig_db_exec(db, rich_ddl));
 	struct mig_strlist exclude = MIG_STRLIST_INIT;
 	mig_strlist_push(&exclude, "tmp_*");
-	struct mig_reflect_opts opts = {.exclude_tables = &exclude};
+	struct mig_reflect_opts opts = { .exclude_tables = &exclude };
 	struct mig_schema *s = NULL;
 	mig_assert_ok(mig_db_reflect(db, &opts, &s));
 
@@ -382,7 +382,7 @@ static void test_sqlite_reflect_real_schemas(void **state)
 	assert_non_null(root);
 	char *sdir = xasprintf("%s/../shared/schemas/sqlite", root);
 	struct mig_strlist files = MIG_STRLIST_INIT;
-	const char *const sfx[] = {".sql", NULL};
+	const char *const sfx[] = { ".sql", NULL };
 	mig_assert_ok(mig_dir_list(sdir, sfx, &files));
 	assert_true(files.n >= 4);
 	for (size_t f = 0; f < files.n; f++) {

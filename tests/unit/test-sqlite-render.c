@@ -549,6 +549,11 @@ static void test_sqlite_render_add_column(void **state)
 		     "ix_child_parent_id\n"
 		     "sqlite_autoindex_child_1\n");
 	assert_render_fails(f, f->schema,
+			    "- add_column: {table: child, column: {name: n, type: integer,\n"
+			    "               identity: true}}\n",
+			    "ops.yaml:1:3: add_column: column 'child.n': sqlite generates values "
+			    "only for a single integer primary key of a rowid table");
+	assert_render_fails(f, f->schema,
 			    "- add_column: {table: child, column: {name: must, type: text,\n"
 			    "               nullable: false}}\n",
 			    "ops.yaml:1:3: add_column: cannot add NOT NULL column 'must' without a "
