@@ -1492,6 +1492,44 @@ static int render_table_comment(const struct mig_render_ctx *ctx, const struct m
 
 /* ---- enums ---- */
 
+/* Whether enum e holds the values of en in the same order. */
+static bool same_values(const struct mig_enum *e, const struct mig_enum *en)
+{
+	if (e->values.n != en->values.n) {
+		return false;
+	}
+	for (size_t i = 0; i < e->values.n; i++) {
+		if (!mig_streq(e->values.v[i], en->values.v[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Whether column c of t is of enum e: typed by it, or, in a reflected
+ * schema, of the inline enum reflection named <table>_<column> (or
+ * <table>_<column>_<n>) with e's values, since a database knows nothing of
+ * the name a model gave the enum. */
+static bool of_enum(const struct mig_render_ctx *ctx, const struct mig_table *t,
+		    const struct mig_column *c, const struct mig_enum *e)
+{
+	const struct mig_enum *en = schema_enum(ctx, &c->type);
+	if (!en || en == e) {
+		return en == e;
+	}
+	size_t tn = strlen(t->name), cn = strlen(c->name);
+	const char *n = en->name;
+	if (strncmp(n, t->name, tn) != 0 || n[tn] != '_' || strncmp(n + tn + 1, c->name, cn) != 0) {
+		return false;
+	}
+	const char *rest = n + tn + 1 + cn;
+	if (rest[0] == '_' && isdigit((unsigned char)rest[1])) {
+		for (rest++; isdigit((unsigned char)*rest); rest++) {
+		}
+	}
+	return !*rest && same_values(e, en);
+}
+
 /* Every column of the enum restated with its new list of values: one ALTER
  * TABLE per table that has such columns. */
 static int render_add_enum_value(const struct mig_render_ctx *ctx, const struct mig_op *op,
@@ -1500,6 +1538,7 @@ static int render_add_enum_value(const struct mig_render_ctx *ctx, const struct 
 	const struct mig_schema *sch = ctx->schema;
 	MIG_VEC(const char *) values = { 0 };
 	struct mig_strlist items = MIG_STRLIST_INIT;
+	struct mig_strlist stmts = MIG_STRLIST_INIT;
 	struct mig_str s = MIG_STR_INIT;
 	int rc = MIG_ERROR;
 
@@ -1544,7 +1583,7 @@ static int render_add_enum_value(const struct mig_render_ctx *ctx, const struct 
 		const struct mig_table *t = &sch->tables.v[i];
 		for (size_t j = 0; j < t->columns.n; j++) {
 			const struct mig_column *c = &t->columns.v[j];
-			if (schema_enum(ctx, &c->type) != e) {
+			if (!of_enum(ctx, t, c, e)) {
 				continue;
 			}
 			struct my_col col;
@@ -1561,14 +1600,19 @@ static int render_add_enum_value(const struct mig_render_ctx *ctx, const struct 
 			struct mig_op at_table = *op;
 			at_table.schema = t->schema;
 			at_table.table = t->name;
-			push_alter(ctx, &at_table, &items, out);
+			push_alter(ctx, &at_table, &items, &stmts);
 			mig_strlist_release(&items);
 		}
 	}
+	for (size_t i = 0; i < stmts.n; i++) {
+		mig_strlist_push_owned(out, stmts.v[i]);
+	}
+	stmts.n = 0;
 	rc = 0;
 done:
 	mig_vec_free(&values);
 	mig_strlist_release(&items);
+	mig_strlist_release(&stmts);
 	mig_str_release(&s);
 	return rc;
 }

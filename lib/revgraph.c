@@ -582,6 +582,50 @@ int mig_revgraph_load_config(struct mig_revgraph **out, const struct mig_config 
 	return rc;
 }
 
+/* ---- loading from memory (the revision files of a git tree) ---- */
+
+int mig_revgraph_load_blobs(struct mig_revgraph **out, const struct mig_revblob *files, size_t n,
+			    const char *file_template)
+{
+	struct mig_revgraph *g = xcalloc(1, sizeof(*g));
+	struct mig_diags dg = MIG_DIAGS_INIT;
+	struct mig_arena *a = &g->job_arenas[0];
+	char *text = NULL;
+	int rc = MIG_ERROR;
+
+	g->n = n;
+	g->nodes = xcalloc(n ? n : 1, sizeof(*g->nodes));
+	for (size_t k = 0; k < n; k++) {
+		struct mig_revision *r = NODE(g, k);
+		const char *path = mig_arena_strdup(a, files[k].path);
+		const char *slash = strrchr(path, '/');
+		const char *name = slash ? slash + 1 : path;
+		/* the parser wants the text NUL-terminated; a blob is not */
+		text = xrealloc(text, files[k].len + 1);
+		memcpy(text, files[k].text, files[k].len);
+		text[files[k].len] = '\0';
+		if (mig_revision_parse_into(path, text, files[k].len, a, &dg, r) == 0 &&
+		    !mig_revision_name_matches(file_template, name, r->id)) {
+			diag_at(&dg, &r->pos_revision, path,
+				"revision '%s' does not match the file name '%s'", r->id, name);
+		}
+		r->index = k;
+		r->path = path;
+	}
+	if (dg.nerrors || link_graph(g, &dg) < 0) {
+		mig_diags_finish(&dg);
+		goto done;
+	}
+	*out = g;
+	g = NULL;
+	rc = 0;
+done:
+	free(text);
+	mig_diags_release(&dg);
+	mig_revgraph_free(g);
+	return rc;
+}
+
 void mig_revgraph_free(struct mig_revgraph *g)
 {
 	if (!g) {

@@ -51,8 +51,15 @@ struct run {
 	/* the schema ops are rendered against */
 	struct mig_schema *schema;
 	bool stale; /* unknown since an sql op or an op that did not apply: reflect again */
+	/* Where enums are written inline (no MIG_CAP_NATIVE_ENUMS), the database
+	 * does not know their names: the named enums the revisions declare, kept
+	 * beside reflection and added to each reflected schema. NULL when the
+	 * plan does not need them. */
+	struct mig_schema *declared;
 	struct mig_reflect_opts ropts;
 };
+
+static int load_declared(struct run *r);
 
 /* ---- small helpers ---- */
 
@@ -575,6 +582,9 @@ static int recheck(struct run *r, size_t *next)
 	r->plan = (struct mig_plan)MIG_PLAN_INIT;
 	plan_upgrade_to(r->g, &r->current, &r->final, &r->plan);
 	rc = load_items(r);
+	if (rc == 0) {
+		rc = load_declared(r);
+	}
 	*next = 0;
 	/* the schema changed under us too */
 	r->stale = true;
@@ -649,6 +659,88 @@ static void describe_op(struct mig_str *out, const struct mig_op *op, bool pos)
 	}
 }
 
+static bool is_enum_op(const struct mig_op *op)
+{
+	return op->kind == MIG_OP_CREATE_ENUM || op->kind == MIG_OP_DROP_ENUM ||
+	       op->kind == MIG_OP_ADD_ENUM_VALUE;
+}
+
+/* A type that may name an enum (any type that is not a generic one). */
+static bool maybe_enum(const struct mig_type *t)
+{
+	return t->kind == MIG_TYPE_ENUM || (t->kind == MIG_TYPE_OTHER && t->raw);
+}
+
+static bool op_uses_enums(const struct mig_op *op)
+{
+	if (is_enum_op(op)) {
+		return true;
+	}
+	if (op->table_def) {
+		for (size_t i = 0; i < op->table_def->columns.n; i++) {
+			if (maybe_enum(&op->table_def->columns.v[i].type)) {
+				return true;
+			}
+		}
+	}
+	return (op->column_def && maybe_enum(&op->column_def->type)) ||
+	       (op->kind == MIG_OP_ALTER_COLUMN && maybe_enum(&op->alter.type));
+}
+
+/* Read the named enums of the applied revisions (r->current) when the
+ * dialect writes enums inline and an op of the plan may need them. */
+static int load_declared(struct run *r)
+{
+	struct mig_revlist none = MIG_REVLIST_INIT, revs = MIG_REVLIST_INIT;
+	bool needed = false;
+	int rc = 0;
+	if (!r->db || (r->impl->caps & MIG_CAP_NATIVE_ENUMS)) {
+		return 0;
+	}
+	for (size_t i = 0; i < r->plan.steps.n && !needed; i++) {
+		const struct mig_revision_file *f = r->items[i].file;
+		const struct mig_oplist *ops = r->plan.steps.v[i].upgrade ? &f->upgrade
+									   : &f->downgrade;
+		for (size_t k = 0; k < ops->ops.n && !needed; k++) {
+			needed = op_uses_enums(&ops->ops.v[k]);
+		}
+	}
+	if (!needed) {
+		return 0;
+	}
+	mig_schema_free(r->declared);
+	r->declared = mig_schema_new();
+	mig_revgraph_upgrade_revs(r->g, &none, &r->current, &revs);
+	for (size_t i = 0; i < revs.n && rc == 0; i++) {
+		struct mig_revision_file *f = NULL;
+		rc = mig_revision_load_full(revs.v[i]->path, &f);
+		for (size_t k = 0; rc == 0 && k < f->upgrade.ops.n; k++) {
+			if (is_enum_op(&f->upgrade.ops.v[k]) &&
+			    mig_schema_apply(r->declared, &f->upgrade.ops.v[k]) < 0) {
+				mig_error_clear();
+			}
+		}
+		mig_revision_file_free(f);
+	}
+	mig_revlist_release(&revs);
+	return rc;
+}
+
+/* Add the declared enums a reflected schema does not name. */
+static void merge_declared(struct run *r)
+{
+	for (size_t i = 0; r->declared && i < r->declared->enums.n; i++) {
+		const struct mig_enum *d = &r->declared->enums.v[i];
+		if (mig_schema_find_enum(r->schema, d->schema, d->name)) {
+			continue;
+		}
+		struct mig_enum *e = mig_schema_add_enum(r->schema, d->schema, d->name);
+		for (size_t k = 0; k < d->values.n; k++) {
+			mig_vec_push(&e->values, mig_arena_strdup(&r->schema->arena, d->values.v[k]));
+		}
+	}
+}
+
 /* The schema to render op against: reflected again first when it is stale
  * (an sql op needs none). NULL when unknown. */
 static int schema_for(struct run *r, const struct mig_op *op, const struct mig_schema **out)
@@ -663,6 +755,7 @@ static int schema_for(struct run *r, const struct mig_op *op, const struct mig_s
 		mig_schema_free(r->schema);
 		r->schema = s;
 		r->stale = false;
+		merge_declared(r);
 	}
 	if (!r->stale) {
 		*out = r->schema;
@@ -705,6 +798,9 @@ static int run_ops(struct run *r, const struct mig_oplist *ops, size_t *done, st
 			if (rc < 0) {
 				goto done;
 			}
+		}
+		if (r->declared && is_enum_op(op) && mig_schema_apply(r->declared, op) < 0) {
+			mig_error_clear();
 		}
 		if (r->schema && !r->stale) {
 			int arc = mig_schema_apply(r->schema, op);
@@ -902,8 +998,8 @@ done:
 /* Run every step of the plan in the transactions DESIGN §8 describes. */
 static int run_steps(struct run *r)
 {
-	int rc = 0;
-	for (size_t i = 0; i < r->plan.steps.n; i++) {
+	int rc = load_declared(r);
+	for (size_t i = 0; rc == 0 && i < r->plan.steps.n; i++) {
 		const struct mig_revision *rev = r->plan.steps.v[i].rev;
 		bool tx = rev->transactional;
 		if (r->tx_ddl && !tx) {
@@ -1217,6 +1313,11 @@ static int run_online(struct run *r)
 		goto done;
 	}
 	rc = read_rows(r, mode == MIG_RUN_STAMP && r->opts->purge);
+	if (rc == MIG_ENOTFOUND && mode == MIG_RUN_STAMP) {
+		struct saved_error e;
+		error_save(&e);
+		error_restore(&e, "(stamp --purge replaces the rows without reading them)");
+	}
 	if (rc < 0) {
 		goto done;
 	}
@@ -1321,6 +1422,7 @@ int mig_run(struct mig_db *db, const struct mig_dialect_impl *impl, const struct
 	mig_revlist_release(&r.current);
 	mig_strlist_release(&r.rows);
 	mig_schema_free(r.schema);
+	mig_schema_free(r.declared);
 	free(r.applied_by);
 	return rc;
 }

@@ -277,12 +277,31 @@ mig_my_start() {
 	return 1
 }
 
+# Waits until the mariadbd of DIR answers on its socket, or PID is gone.
+# mariadbd 10.11 can hang for good when SIGTERM arrives in a window of its
+# startup, so it is only stopped once it is up.
+mig_my_wait_ready() {
+	local dir=$1 pid=$2 i
+	for ((i = 0; i < MIG_SERVERS_TIMEOUT * 5; i++)); do
+		mig_pid_alive "$pid" || return 0
+		if mariadb-admin --socket="$dir/my/sock" -uroot --connect-timeout=1 ping \
+			>/dev/null 2>&1; then
+			return 0
+		fi
+		if ((i == 25)); then
+			mig_servers_log "waiting for mariadbd (pid $pid) to finish starting before stopping it"
+		fi
+		sleep 0.2
+	done
+}
+
 mig_my_stop() {
 	local dir=$1 pid child f
 	for f in "$dir/my/pid" "$dir/my/launch.pid"; do
 		[[ -f $f ]] || continue
 		pid=$(head -n 1 "$f" 2>/dev/null || true)
 		mig_pid_alive "$pid" || continue
+		mig_my_wait_ready "$dir" "$pid"
 		# launch.pid may name a setsid that forked mariadbd: stop the child first.
 		if [[ $f == */launch.pid ]]; then
 			for child in $(pgrep -P "$pid" 2>/dev/null || true); do

@@ -958,6 +958,32 @@ static void test_mysql_render_enums(void **state)
 		       "other|int(11)|YES|NULL|||NULL\n");
 }
 
+/* A database reflected knows nothing of the name a model gave an enum: given
+ * the model's enum (as the revisions declare it), add_enum_value finds the
+ * columns by the inline enums reflection named after them. */
+static void test_mysql_render_enums_reflected(void **state)
+{
+	struct myn_state *st = *state;
+	mig_assert_ok(mig_db_exec(st->db, "CREATE TABLE orders (id INTEGER PRIMARY KEY, "
+					  "status ENUM('pending', 'paid') NOT NULL DEFAULT 'paid', "
+					  "other ENUM('pending', 'paid', 'x'))"));
+	mig_schema_free(st->schema);
+	mig_assert_ok(mig_db_reflect(st->db, NULL, &st->schema));
+	struct mig_enum *e = mig_schema_add_enum(st->schema, NULL, "status");
+	mig_vec_push(&e->values, "pending");
+	mig_vec_push(&e->values, "paid");
+	run_ops(st, "- add_enum_value: {name: status, value: shipped, before: paid}\n",
+		"ALTER TABLE `orders` MODIFY COLUMN `status` ENUM('pending', 'shipped', 'paid') "
+		"NOT NULL DEFAULT 'paid'");
+	assert_query(st,
+		     "SELECT column_name, column_type FROM information_schema.columns "
+		     "WHERE table_schema = DATABASE() AND table_name = 'orders' "
+		     "ORDER BY ordinal_position",
+		     "id|int(11)\n"
+		     "status|enum('pending','shipped','paid')\n"
+		     "other|enum('pending','paid','x')\n");
+}
+
 /* ---- names and literals ---- */
 
 static void test_mysql_render_nasty_names(void **state)
@@ -1226,6 +1252,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mysql_render_constraints, setup_db,
 						teardown_db),
 		cmocka_unit_test_setup_teardown(test_mysql_render_enums, setup_db, teardown_db),
+		cmocka_unit_test_setup_teardown(test_mysql_render_enums_reflected, setup_db,
+						teardown_db),
 		cmocka_unit_test_setup_teardown(test_mysql_render_nasty_names, setup_db,
 						teardown_db),
 		cmocka_unit_test_setup_teardown(test_mysql_render_data, setup_db, teardown_db),

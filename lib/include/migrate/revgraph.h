@@ -43,6 +43,16 @@ int mig_revgraph_load(struct mig_revgraph **out, const struct mig_strlist *dirs,
 /* The same for the version folders of a configuration: <script_location>/versions. */
 int mig_revgraph_load_config(struct mig_revgraph **out, const struct mig_config *cfg);
 void mig_revgraph_free(struct mig_revgraph *g);
+/* One revision file held in memory (a blob of a git tree). */
+struct mig_revblob {
+	const char *path; /* kept as the revision's path and named in messages */
+	const char *text; /* len bytes, not necessarily NUL-terminated */
+	size_t len;
+};
+/* Load the files given (in that order) into a new graph, with the checks and
+ * messages of mig_revgraph_load; the graph has no folders. */
+int mig_revgraph_load_blobs(struct mig_revgraph **out, const struct mig_revblob *files, size_t n,
+			    const char *file_template);
 
 /* The folders the graph was loaded from, in order. */
 const struct mig_strlist *mig_revgraph_dirs(const struct mig_revgraph *g);

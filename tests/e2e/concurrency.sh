@@ -1,0 +1,3 @@
+#!/bin/bash
+. "$MIGRATE_E2E_LIB"
+pass
