@@ -641,7 +641,7 @@ static bool prefix_part(const char *expr, char **col, int *len)
 	while (*p == ' ') {
 		p++;
 	}
-	char *end;
+	char *end = NULL;
 	long n = *p == '(' ? strtol(p + 1, &end, 10) : 0;
 	if (name.len == 0 || n <= 0 || n > 65535 || *end != ')' || end[1]) {
 		mig_str_release(&name);

@@ -298,6 +298,20 @@ static int type_sql(const struct pr *r, struct mig_str *s, const struct mig_type
 	return 0;
 }
 
+void pg_render_type(const struct mig_type *t, const struct mig_schema *s, struct mig_str *out)
+{
+	struct mig_op op;
+	memset(&op, 0, sizeof(op));
+	op.kind = MIG_OP_ALTER_COLUMN;
+	struct pr r = { .impl = &mig_postgresql_impl, .op = &op, .schema = s };
+	if (type_sql(&r, out, t, "?") < 0) {
+		mig_error_clear();
+		mig_type_format(out, t);
+	}
+	mig_arena_release(&r.arena);
+	mig_strlist_release(&r.stmts);
+}
+
 static const char *fk_action_sql(enum mig_fk_action a)
 {
 	switch (a) {

@@ -424,4 +424,5 @@ const struct mig_dialect_impl mig_postgresql_impl = {
 	.quote_literal = pg_quote_literal,
 	.reflect = pg_reflect,
 	.render_op = pg_render_op,
+	.render_type = pg_render_type,
 };

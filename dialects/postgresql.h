@@ -18,5 +18,7 @@ int pg_reflect(struct mig_db *db, const struct mig_reflect_opts *opts, struct mi
  * PostgreSQL impl; dialects/postgresql-render.c). */
 int pg_render_op(const struct mig_render_ctx *ctx, const struct mig_op *op,
 		 struct mig_strlist *out);
+/* A column type as PostgreSQL writes it (the render_type slot). */
+void pg_render_type(const struct mig_type *t, const struct mig_schema *s, struct mig_str *out);
 
 #endif

@@ -6,6 +6,7 @@
 #include "migrate.h"
 
 struct mig_schema;
+struct mig_type;
 struct mig_op;
 struct mig_reflect_opts;
 struct mig_render_ctx;
@@ -45,6 +46,13 @@ struct mig_dialect_impl {
 	 * dialects that must rebuild tables. NULL until implemented. */
 	int (*render_op)(const struct mig_render_ctx *ctx, const struct mig_op *op,
 			 struct mig_strlist *out);
+
+	/* A column type as this dialect writes it in a column definition, for
+	 * compare (two types are the same when they render alike). s, which may
+	 * be NULL, is where enum types are looked up. A type the dialect cannot
+	 * write comes out in its generic spelling. NULL until implemented. */
+	void (*render_type)(const struct mig_type *t, const struct mig_schema *s,
+			    struct mig_str *out);
 
 	/* Optional (NULL: nothing to check). Called by the runner after each
 	 * revision's ops, inside the transaction: a check the database does not

@@ -7,6 +7,7 @@
 #include "migrate/common.h"
 #include "migrate/config.h"
 #include "migrate/db.h"
+#include "migrate/gitcheck.h"
 #include "migrate/model.h"
 #include "migrate/ops.h"
 #include "migrate/reflect.h"

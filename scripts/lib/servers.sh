@@ -223,7 +223,11 @@ mig_my_start() {
 		# setsid runs mariadbd in its own process, or forks and waits for it
 		# (-w) when it has to; either way $! is alive while mariadbd is, and
 		# the pid file names mariadbd itself.
+		# Its own tmpdir: temporary tables must not live where other programs
+		# clean up (/tmp).
+		mkdir -p "$dir/my/tmp"
 		setsid -w mariadbd --datadir="$dir/my/data" --socket="$dir/my/sock" --port="$port" \
+			--tmpdir="$dir/my/tmp" \
 			--bind-address=127.0.0.1 "${user_opt[@]}" --pid-file="$dir/my/pid" \
 			--log-error="$dir/my/mariadbd.log" --skip-log-bin --innodb-flush-log-at-trx-commit=0 \
 			--max-connections=300 --character-set-server=utf8mb4 \

@@ -496,6 +496,59 @@ static void test_runner_not_transactional(void **state)
 	assert_rows(f, "");
 }
 
+/* Where the lock lasts only as long as a transaction (SQLite), another run
+ * may go on between two of ours: the version rows are read again at the next
+ * begin, and what is left is planned again. Here the other run applies b
+ * while a (not transactional) has just finished. */
+static void other_run(void *arg, enum mig_run_event ev, const struct mig_step *step, long ms,
+		      const char *text)
+{
+	struct fx *f = arg;
+	on_progress(arg, ev, step, ms, text);
+	if (ev != MIG_RUN_STEP_END || strcmp(step->rev->id, "a0000000000a") != 0) {
+		return;
+	}
+	struct mig_db *db2;
+	struct mig_run_opts o = { 0 };
+	const char *targets[] = { "b0000000000b" };
+	char *url = xasprintf("sqlite:///%s/test.db", f->dir);
+	mig_assert_ok(mig_db_open(&db2, url));
+	o.mode = MIG_RUN_UPGRADE;
+	o.targets = targets;
+	o.ntargets = 1;
+	mig_assert_ok(mig_run(db2, NULL, f->g, &f->cfg, &o));
+	mig_db_close(db2);
+	free(url);
+	mig_str_add(&f->log, "(another run applied b0000000000b)\n");
+}
+
+static void test_runner_recheck(void **state)
+{
+	struct fx *f = *state;
+	table_revision(f, "a0000000000a", "", "transactional: false\n");
+	table_revision(f, "b0000000000b", "a0000000000a", NULL);
+	table_revision(f, "c0000000000c", "b0000000000b", NULL);
+	load_graph(f);
+	struct mig_run_callbacks cb = { other_run, f };
+	const char *targets[] = { "head" };
+	struct mig_run_opts o = { 0 };
+	o.mode = MIG_RUN_UPGRADE;
+	o.targets = targets;
+	o.ntargets = 1;
+	o.cb = &cb;
+	mig_assert_ok(mig_run(f->db, NULL, f->g, &f->cfg, &o));
+	assert_text(f->log.buf,
+		    "Creating table migrate_version\n"
+		    "Creating table migrate_history\n"
+		    "Running upgrade <base> -> a0000000000a, rev a0000000000a ... done\n"
+		    "(another run applied b0000000000b)\n"
+		    "Running upgrade b0000000000b -> c0000000000c, rev c0000000000c ... done\n");
+	assert_rows(f, "c0000000000c\n");
+	assert_tables(f, "t_a0000000000a\nt_b0000000000b\nt_c0000000000c\n");
+	assert_query(f, "SELECT revision, direction FROM migrate_history ORDER BY id",
+		     "a0000000000a|up\nb0000000000b|up\nc0000000000c|up\n");
+}
+
 /* ---- scripts ---- */
 
 static char *script(struct fx *f, const char *dialect, enum mig_run_mode mode, const char *from,
@@ -767,6 +820,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_runner_failure_not_transactional, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_runner_not_transactional, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_runner_recheck, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runner_sql_sqlite, setup, teardown),
 #if MIG_HAVE_POSTGRESQL
 		cmocka_unit_test_setup_teardown(test_runner_sql_postgresql, setup, teardown),

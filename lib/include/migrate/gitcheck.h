@@ -48,7 +48,8 @@ struct mig_finding {
 /* A revision that the branch adds (check --base). */
 struct mig_report_rev {
 	const char *id;
-	const char *down; /* "a" or "a, b", "<base>" for a root */
+	const char **down; /* its down_revisions */
+	size_t ndown;
 	const char *message;
 	const char *path;
 };

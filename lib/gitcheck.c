@@ -1,0 +1,1055 @@
+/* The CI checks of revision files: the report and its formats, the checks
+ * against a git ref (check --base) with libgit2, and the integrity check of
+ * applied revisions (verify) against migrate_history's blob ids. */
+#include "dialect.h"
+#include "dialects/version.h"
+#include "migrate/gitcheck.h"
+
+#include <errno.h>
+#include <git2.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- findings and the report ---- */
+
+static const char *const kind_names[MIG_FINDING_KIND_COUNT] = {
+	[MIG_FINDING_HISTORY_REWRITE] = "history-rewrite",
+	[MIG_FINDING_MULTIPLE_HEADS] = "multiple-heads",
+	[MIG_FINDING_STALE_BRANCH] = "stale-branch",
+	[MIG_FINDING_APPLIED_CHANGED] = "applied-changed",
+	[MIG_FINDING_APPLIED_NO_FILE] = "applied-without-file",
+	[MIG_FINDING_MODEL_CHANGE] = "model-change",
+	[MIG_FINDING_NOT_APPLIED] = "not-applied",
+	[MIG_FINDING_DRIFT] = "drift",
+	[MIG_FINDING_NOTE] = "note",
+};
+
+const char *mig_finding_kind_name(enum mig_finding_kind k)
+{
+	return (unsigned)k < MIG_FINDING_KIND_COUNT ? kind_names[k] : "unknown";
+}
+
+static const char *severity_name(enum mig_severity s)
+{
+	switch (s) {
+	case MIG_SEVERITY_ERROR:
+		return "error";
+	case MIG_SEVERITY_WARNING:
+		return "warning";
+	case MIG_SEVERITY_NOTE:
+		break;
+	}
+	return "note";
+}
+
+void mig_report_init(struct mig_report *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->verified = -1;
+}
+
+void mig_report_release(struct mig_report *r)
+{
+	mig_vec_free(&r->findings);
+	mig_vec_free(&r->added);
+	mig_arena_release(&r->arena);
+	mig_report_init(r);
+}
+
+void mig_report_add(struct mig_report *r, enum mig_finding_kind kind, enum mig_severity severity,
+		    const char *file, unsigned line, unsigned column, const char *fmt, ...)
+{
+	struct mig_finding f = { kind, severity, NULL, line, column, NULL };
+	struct mig_str s = MIG_STR_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	mig_str_vaddf(&s, fmt, ap);
+	va_end(ap);
+	f.file = mig_arena_strdup(&r->arena, file);
+	f.message = mig_arena_strdup(&r->arena, s.buf);
+	mig_str_release(&s);
+	mig_vec_push(&r->findings, f);
+}
+
+size_t mig_report_errors(const struct mig_report *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->findings.n; i++) {
+		n += r->findings.v[i].severity == MIG_SEVERITY_ERROR;
+	}
+	return n;
+}
+
+int mig_report_format_parse(const char *name, enum mig_report_format *out)
+{
+	if (mig_streq(name, "text")) {
+		*out = MIG_REPORT_TEXT;
+	} else if (mig_streq(name, "json")) {
+		*out = MIG_REPORT_JSON;
+	} else if (mig_streq(name, "github")) {
+		*out = MIG_REPORT_GITHUB;
+	} else {
+		return mig_error(MIG_ECLASS_USAGE, "unknown format '%s' (use text, json or github)",
+				 name ? name : "");
+	}
+	return 0;
+}
+
+static void github_escape(struct mig_str *out, const char *s, bool property)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '%':
+			mig_str_add(out, "%25");
+			break;
+		case '\r':
+			mig_str_add(out, "%0D");
+			break;
+		case '\n':
+			mig_str_add(out, "%0A");
+			break;
+		case ':':
+			mig_str_add(out, property ? "%3A" : ":");
+			break;
+		case ',':
+			mig_str_add(out, property ? "%2C" : ",");
+			break;
+		default:
+			mig_str_addch(out, *s);
+		}
+	}
+}
+
+void mig_github_escape_data(struct mig_str *out, const char *s)
+{
+	github_escape(out, s, false);
+}
+
+void mig_github_escape_property(struct mig_str *out, const char *s)
+{
+	github_escape(out, s, true);
+}
+
+static void join_down(struct mig_str *out, const char *const *down, size_t n)
+{
+	if (!n) {
+		mig_str_add(out, "<base>");
+	}
+	for (size_t i = 0; i < n; i++) {
+		mig_str_addf(out, "%s%s", i ? ", " : "", down[i]);
+	}
+}
+
+/* The 12 first hex digits of a commit id, as messages show it. */
+static void short_id(char *buf, const char *hex)
+{
+	size_t n = hex ? strnlen(hex, 12) : 0;
+	memcpy(buf, hex ? hex : "", n);
+	buf[n] = '\0';
+}
+
+/* What the text and github formats print before the findings: the revisions
+ * the branch adds. */
+static void format_added(const struct mig_report *r, struct mig_str *out)
+{
+	char mb[13];
+	if (!r->ref) {
+		return;
+	}
+	short_id(mb, r->merge_base);
+	if (!r->added.n) {
+		mig_str_addf(out, "this branch adds no revisions to %s (merge base %s)\n", r->ref,
+			     mb);
+		return;
+	}
+	mig_str_addf(out, "this branch adds %zu revision%s to %s (merge base %s):\n", r->added.n,
+		     r->added.n == 1 ? "" : "s", r->ref, mb);
+	for (size_t i = 0; i < r->added.n; i++) {
+		const struct mig_report_rev *a = &r->added.v[i];
+		mig_str_add(out, "  ");
+		join_down(out, a->down, a->ndown);
+		mig_str_addf(out, " -> %s", a->id);
+		size_t n = strcspn(a->message, "\n");
+		if (n) {
+			mig_str_add(out, ", ");
+			mig_str_addn(out, a->message, n);
+		}
+		mig_str_addch(out, '\n');
+	}
+}
+
+/* The line after the findings for verify, when it found nothing wrong. */
+static void format_verified(const struct mig_report *r, struct mig_str *out)
+{
+	if (r->verified < 0) {
+		return;
+	}
+	for (size_t i = 0; i < r->findings.n; i++) {
+		enum mig_finding_kind k = r->findings.v[i].kind;
+		if (k == MIG_FINDING_APPLIED_CHANGED || k == MIG_FINDING_APPLIED_NO_FILE) {
+			return;
+		}
+	}
+	if (r->verified == 0) {
+		mig_str_add(out, "no applied revisions to verify\n");
+	} else if (r->verified == 1) {
+		mig_str_add(out, "the 1 applied revision matches its file\n");
+	} else {
+		mig_str_addf(out, "all %ld applied revisions match their files\n", r->verified);
+	}
+}
+
+static void format_text_finding(const struct mig_finding *f, struct mig_str *out)
+{
+	if (f->file) {
+		mig_str_add(out, f->file);
+		if (f->line) {
+			mig_str_addf(out, ":%u", f->line);
+			if (f->column) {
+				mig_str_addf(out, ":%u", f->column);
+			}
+		}
+		mig_str_add(out, ": ");
+	}
+	if (f->severity != MIG_SEVERITY_ERROR) {
+		mig_str_addf(out, "%s: ", severity_name(f->severity));
+	}
+	mig_str_addf(out, "%s\n", f->message);
+}
+
+static void format_github_finding(const struct mig_finding *f, struct mig_str *out)
+{
+	static const char *const cmds[] = { "error", "warning", "notice" };
+	mig_str_addf(out, "::%s", cmds[f->severity]);
+	if (f->file) {
+		mig_str_add(out, " file=");
+		mig_github_escape_property(out, f->file);
+		if (f->line) {
+			mig_str_addf(out, ",line=%u", f->line);
+			if (f->column) {
+				mig_str_addf(out, ",col=%u", f->column);
+			}
+		}
+	}
+	mig_str_add(out, "::");
+	mig_github_escape_data(out, f->message);
+	mig_str_addch(out, '\n');
+}
+
+static void json_uint(struct mig_str *out, unsigned v)
+{
+	if (v) {
+		mig_str_addf(out, "%u", v);
+	} else {
+		mig_str_add(out, "null");
+	}
+}
+
+static void format_json(const struct mig_report *r, struct mig_str *out)
+{
+	mig_str_add(out, "{\n");
+	if (r->ref) {
+		mig_str_add(out, "  \"ref\": ");
+		mig_json_string(out, r->ref);
+		mig_str_add(out, ",\n  \"merge_base\": ");
+		mig_json_string(out, r->merge_base);
+		mig_str_add(out, ",\n  \"added_revisions\": [");
+		for (size_t i = 0; i < r->added.n; i++) {
+			const struct mig_report_rev *a = &r->added.v[i];
+			mig_str_add(out, i ? ",\n    " : "\n    ");
+			mig_str_add(out, "{\"revision\": ");
+			mig_json_string(out, a->id);
+			mig_str_add(out, ", \"down_revisions\": [");
+			for (size_t k = 0; k < a->ndown; k++) {
+				if (k) {
+					mig_str_add(out, ", ");
+				}
+				mig_json_string(out, a->down[k]);
+			}
+			mig_str_add(out, "], \"message\": ");
+			mig_json_string(out, a->message);
+			mig_str_add(out, ", \"path\": ");
+			mig_json_string(out, a->path);
+			mig_str_addch(out, '}');
+		}
+		mig_str_add(out, r->added.n ? "\n  ],\n" : "],\n");
+	}
+	if (r->verified >= 0) {
+		mig_str_addf(out, "  \"verified\": %ld,\n", r->verified);
+	}
+	mig_str_add(out, "  \"findings\": [");
+	for (size_t i = 0; i < r->findings.n; i++) {
+		const struct mig_finding *f = &r->findings.v[i];
+		mig_str_add(out, i ? ",\n    " : "\n    ");
+		mig_str_add(out, "{\"kind\": ");
+		mig_json_string(out, mig_finding_kind_name(f->kind));
+		mig_str_add(out, ", \"severity\": ");
+		mig_json_string(out, severity_name(f->severity));
+		mig_str_add(out, ", \"file\": ");
+		mig_json_string(out, f->file);
+		mig_str_add(out, ", \"line\": ");
+		json_uint(out, f->line);
+		mig_str_add(out, ", \"column\": ");
+		json_uint(out, f->column);
+		mig_str_add(out, ", \"message\": ");
+		mig_json_string(out, f->message);
+		mig_str_addch(out, '}');
+	}
+	mig_str_add(out, r->findings.n ? "\n  ],\n" : "],\n");
+	mig_str_addf(out, "  \"errors\": %zu\n}\n", mig_report_errors(r));
+}
+
+void mig_report_format(const struct mig_report *r, enum mig_report_format f, struct mig_str *out)
+{
+	if (f == MIG_REPORT_JSON) {
+		format_json(r, out);
+		return;
+	}
+	format_added(r, out);
+	for (size_t i = 0; i < r->findings.n; i++) {
+		if (f == MIG_REPORT_GITHUB) {
+			format_github_finding(&r->findings.v[i], out);
+		} else {
+			format_text_finding(&r->findings.v[i], out);
+		}
+	}
+	format_verified(r, out);
+}
+
+/* Where a text's line number starts: the offsets of its lines. */
+static size_t count_lines(const char *s, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		n += s[i] == '\n';
+	}
+	return n + (len && s[len - 1] != '\n');
+}
+
+unsigned mig_first_changed_line(const char *old_text, size_t old_len, const char *new_text,
+				size_t new_len)
+{
+	size_t i = 0, line = 1;
+	if (old_len == new_len && memcmp(old_text, new_text, old_len) == 0) {
+		return 0;
+	}
+	while (i < old_len && i < new_len && old_text[i] == new_text[i]) {
+		if (new_text[i] == '\n') {
+			line++;
+		}
+		i++;
+	}
+	size_t last = count_lines(new_text, new_len);
+	if (line > last) {
+		line = last ? last : 1;
+	}
+	return line > UINT_MAX ? UINT_MAX : (unsigned)line;
+}
+
+/* ---- git ---- */
+
+static int git_fail(enum mig_error_class klass, const char *fmt, ...) MIG_PRINTF(2, 3);
+
+/* Set an error "<what>: <libgit2's message>". */
+static int git_fail(enum mig_error_class klass, const char *fmt, ...)
+{
+	const git_error *e = git_error_last();
+	struct mig_str s = MIG_STR_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	mig_str_vaddf(&s, fmt, ap);
+	va_end(ap);
+	mig_error(klass, "%s: %s", s.buf, e && e->message ? e->message : "unknown error");
+	mig_str_release(&s);
+	return MIG_ERROR;
+}
+
+/* A git working tree, with its root as a real path without the final '/'. */
+struct repo {
+	git_repository *git;
+	char *root;
+};
+
+static void repo_close(struct repo *r)
+{
+	git_repository_free(r->git);
+	free(r->root);
+	r->git = NULL;
+	r->root = NULL;
+}
+
+/* Open the repository whose working tree holds dir (looking upwards). When
+ * there is none: with required, a usage error; without, 0 and r->git NULL. */
+static int repo_open(const char *dir, bool required, struct repo *r)
+{
+	char *real = realpath(dir, NULL);
+	int rc = 0;
+	memset(r, 0, sizeof(*r));
+	if (!real) {
+		return mig_error(MIG_ECLASS_OS, "cannot open '%s': %s", dir, strerror(errno));
+	}
+	int e = git_repository_open_ext(&r->git, real, 0, NULL);
+	if (e == GIT_ENOTFOUND) {
+		r->git = NULL;
+		if (required) {
+			rc = mig_error(MIG_ECLASS_USAGE,
+				       "'%s' is not in a git repository (--base compares the "
+				       "revision files with a git ref)",
+				       dir);
+		}
+		goto done;
+	}
+	if (e < 0) {
+		rc = git_fail(MIG_ECLASS_USAGE, "cannot open the git repository of '%s'", dir);
+		goto done;
+	}
+	const char *wd = git_repository_workdir(r->git);
+	if (!wd) {
+		repo_close(r);
+		if (required) {
+			rc = mig_error(MIG_ECLASS_USAGE,
+				       "the git repository of '%s' is bare: it has no working tree",
+				       dir);
+		}
+		goto done;
+	}
+	r->root = realpath(wd, NULL);
+	if (!r->root) {
+		r->root = xstrdup(wd);
+	}
+	size_t n = strlen(r->root);
+	if (n > 1 && r->root[n - 1] == '/') {
+		r->root[n - 1] = '\0';
+	}
+done:
+	free(real);
+	return rc;
+}
+
+/* path relative to the root of r's working tree ("" for the root itself), or
+ * NULL when it is not inside; new string. */
+static char *repo_relative(const struct repo *r, const char *path)
+{
+	char *real = realpath(path, NULL);
+	char *rel = NULL;
+	if (!real || !r->root) {
+		free(real);
+		return NULL;
+	}
+	size_t n = strlen(r->root);
+	if (strcmp(real, r->root) == 0) {
+		rel = xstrdup("");
+	} else if (strncmp(real, r->root, n) == 0 && real[n] == '/') {
+		rel = xstrdup(real + n + 1);
+	} else if (strcmp(r->root, "/") == 0) {
+		rel = xstrdup(real + 1);
+	}
+	free(real);
+	return rel;
+}
+
+/* "dir/name", or name alone at the root; new string. */
+static char *rel_join(const char *dir, const char *name)
+{
+	return *dir ? xasprintf("%s/%s", dir, name) : xstrdup(name);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* The revision files (*.yaml blobs) of folder dir of a commit's tree, in
+ * name order, read into memory. A folder the tree lacks gives none. */
+struct blobfile {
+	char *path; /* dir/name */
+	git_oid id;
+	char *data;
+	size_t len;
+};
+typedef MIG_VEC(struct blobfile) blobfiles_t;
+
+static void blobfiles_release(blobfiles_t *v)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		free(v->v[i].path);
+		free(v->v[i].data);
+	}
+	mig_vec_free(v);
+}
+
+static int tree_files(git_repository *git, git_commit *commit, const char *dir, blobfiles_t *out)
+{
+	git_tree *root = NULL, *sub = NULL;
+	git_tree_entry *entry = NULL;
+	int rc = 0;
+
+	if (git_commit_tree(&root, commit) < 0) {
+		return git_fail(MIG_ECLASS_USAGE, "cannot read the tree of a commit");
+	}
+	if (!*dir) {
+		sub = root;
+		root = NULL;
+	} else {
+		int e = git_tree_entry_bypath(&entry, root, dir);
+		if (e == GIT_ENOTFOUND || (e == 0 && git_tree_entry_type(entry) != GIT_OBJECT_TREE)) {
+			goto done;
+		}
+		if (e < 0 || git_tree_lookup(&sub, git, git_tree_entry_id(entry)) < 0) {
+			rc = git_fail(MIG_ECLASS_USAGE, "cannot read '%s' in a commit", dir);
+			goto done;
+		}
+	}
+	for (size_t i = 0; i < git_tree_entrycount(sub); i++) {
+		const git_tree_entry *te = git_tree_entry_byindex(sub, i);
+		const char *name = git_tree_entry_name(te);
+		git_filemode_t mode = git_tree_entry_filemode(te);
+		git_blob *blob = NULL;
+		if ((mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE) ||
+		    !mig_ends_with(name, ".yaml")) {
+			continue;
+		}
+		if (git_blob_lookup(&blob, git, git_tree_entry_id(te)) < 0) {
+			rc = git_fail(MIG_ECLASS_USAGE, "cannot read '%s/%s' in a commit", dir, name);
+			goto done;
+		}
+		struct blobfile bf = { rel_join(dir, name), *git_tree_entry_id(te), NULL, 0 };
+		bf.len = (size_t)git_blob_rawsize(blob);
+		bf.data = xmalloc(bf.len + 1);
+		memcpy(bf.data, git_blob_rawcontent(blob), bf.len);
+		bf.data[bf.len] = '\0';
+		git_blob_free(blob);
+		mig_vec_push(out, bf);
+	}
+done:
+	git_tree_entry_free(entry);
+	git_tree_free(sub);
+	git_tree_free(root);
+	return rc;
+}
+
+static int load_blob_graph(const blobfiles_t *files, const char *file_template,
+			   struct mig_revgraph **out)
+{
+	struct mig_revblob *b = xcalloc(files->n + 1, sizeof(*b));
+	for (size_t i = 0; i < files->n; i++) {
+		b[i].path = files->v[i].path;
+		b[i].text = files->v[i].data;
+		b[i].len = files->v[i].len;
+	}
+	int rc = mig_revgraph_load_blobs(out, b, files->n, file_template);
+	free(b);
+	return rc;
+}
+
+/* Resolve spec to a commit. */
+static int lookup_commit(git_repository *git, const char *spec, git_commit **out)
+{
+	git_object *obj = NULL, *peeled = NULL;
+	int rc = 0;
+	if (git_revparse_single(&obj, git, spec) < 0) {
+		rc = git_fail(MIG_ECLASS_USAGE, "cannot resolve '%s'", spec);
+	} else if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
+		rc = git_fail(MIG_ECLASS_USAGE, "'%s' is not a commit", spec);
+	} else {
+		*out = (git_commit *)peeled;
+		peeled = NULL;
+	}
+	git_object_free(obj);
+	git_object_free(peeled);
+	return rc;
+}
+
+/* Mark r and its descendants (by down_revision) in set. */
+static void mark_descendants(const struct mig_revision *r, unsigned char *set)
+{
+	if (set[r->index]) {
+		return;
+	}
+	set[r->index] = 1;
+	for (size_t i = 0; i < r->nchildren; i++) {
+		mark_descendants(r->children[i], set);
+	}
+}
+
+/* ---- check --base REF ---- */
+
+/* Everything one run of mig_gitcheck_base holds. */
+struct basecheck {
+	const struct mig_config *cfg;
+	const char *ref;
+	struct repo repo;
+	char *versions;     /* the versions folder, as configured */
+	char *rel;          /* the same, relative to the root of the working tree */
+	char mb[GIT_OID_HEXSZ + 1];
+	blobfiles_t base_files, ref_files, after_files;
+	struct mig_revgraph *work, *base, *at_ref, *after;
+};
+
+/* History rewrites: files of the merge base that the working tree changed
+ * or deleted. */
+static int check_rewrites(struct basecheck *c, struct mig_report *report)
+{
+	char mb[13];
+	short_id(mb, c->mb);
+	for (size_t i = 0; i < c->base_files.n; i++) {
+		const struct blobfile *bf = &c->base_files.v[i];
+		const struct mig_revision *rev = mig_revgraph_at(c->base, i);
+		char *disk = mig_path_join(c->versions, base_name(bf->path));
+		char *data = NULL;
+		size_t len = 0;
+		git_oid now;
+		int rc = 0;
+		if (!mig_path_exists(disk)) {
+			mig_report_add(report, MIG_FINDING_HISTORY_REWRITE, MIG_SEVERITY_ERROR,
+				       bf->path, 0, 0,
+				       "history rewrite: revision %s was deleted, but it is in %s "
+				       "(merge base %s); restore it with 'git checkout %s -- %s'",
+				       rev->id, c->ref, mb, mb, bf->path);
+		} else if (git_repository_hashfile(&now, c->repo.git, disk, GIT_OBJECT_BLOB,
+						   NULL) < 0) {
+			rc = git_fail(MIG_ECLASS_OS, "cannot read '%s'", disk);
+		} else if (!git_oid_equal(&now, &bf->id)) {
+			rc = mig_file_read(disk, &data, &len);
+			if (rc == 0) {
+				unsigned line = mig_first_changed_line(bf->data, bf->len, data, len);
+				mig_report_add(report, MIG_FINDING_HISTORY_REWRITE,
+					       MIG_SEVERITY_ERROR, bf->path, line ? line : 1, 0,
+					       "history rewrite: revision %s was edited, but it is in "
+					       "%s (merge base %s) as it was; restore it with 'git "
+					       "checkout %s -- %s' and make the change in a new "
+					       "revision",
+					       rev->id, c->ref, mb, mb, bf->path);
+			}
+		}
+		free(data);
+		free(disk);
+		if (rc < 0) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* The revisions of the working tree that the merge base lacks, into the
+ * report and (unless ref has them already) into the files of the merged
+ * graph. */
+static int collect_added(struct basecheck *c, struct mig_report *report)
+{
+	for (size_t i = 0; i < mig_revgraph_count(c->work); i++) {
+		const struct mig_revision *rev = mig_revgraph_at(c->work, i);
+		if (mig_revgraph_get(c->base, rev->id)) {
+			continue;
+		}
+		char *path = rel_join(c->rel, base_name(rev->path));
+		struct mig_report_rev a = { 0 };
+		a.id = mig_arena_strdup(&report->arena, rev->id);
+		a.down = mig_arena_alloc(&report->arena, (rev->ndown + 1) * sizeof(*a.down));
+		for (size_t k = 0; k < rev->ndown; k++) {
+			a.down[k] = mig_arena_strdup(&report->arena, rev->down_revisions[k]);
+		}
+		a.ndown = rev->ndown;
+		a.message = mig_arena_strdup(&report->arena, rev->message);
+		a.path = mig_arena_strdup(&report->arena, path);
+		mig_vec_push(&report->added, a);
+		if (mig_revgraph_get(c->at_ref, rev->id)) {
+			free(path);
+			continue;
+		}
+		struct blobfile bf = { path, { { 0 } }, NULL, 0 };
+		if (mig_file_read(rev->path, &bf.data, &bf.len) < 0) {
+			free(path);
+			return MIG_ERROR;
+		}
+		mig_vec_push(&c->after_files, bf);
+	}
+	return 0;
+}
+
+static void join_ids(struct mig_str *out, const struct mig_revlist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		mig_str_addf(out, "%s%s", i ? ", " : "", l->v[i]->id);
+	}
+}
+
+/* Stale branches: an added revision based on a revision of ref that is no
+ * longer a head there, on a line that never joins ref's heads. */
+static void check_stale(struct basecheck *c, struct mig_report *report)
+{
+	size_t n = mig_revgraph_count(c->after);
+	unsigned char *joined = xcalloc(n + 1, 1);
+	unsigned char *line = xcalloc(n + 1, 1);
+	struct mig_revlist ref_heads = MIG_REVLIST_INIT;
+
+	/* what descends from ref's heads in the merged graph */
+	mig_revgraph_heads(c->at_ref, false, &ref_heads);
+	for (size_t i = 0; i < ref_heads.n; i++) {
+		mark_descendants(mig_revgraph_get(c->after, ref_heads.v[i]->id), joined);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct mig_revision *rev = mig_revgraph_at(c->after, i);
+		if (mig_revgraph_get(c->at_ref, rev->id)) {
+			continue;
+		}
+		memset(line, 0, n);
+		mark_descendants(rev, line);
+		bool joins = false;
+		for (size_t k = 0; k < n && !joins; k++) {
+			joins = line[k] && joined[k];
+		}
+		for (size_t d = 0; d < rev->ndown && !joins; d++) {
+			const struct mig_revision *old = mig_revgraph_get(c->at_ref, rev->down_revisions[d]);
+			if (!old || mig_revision_is_head(old)) {
+				continue;
+			}
+			/* the heads of ref that grew from it */
+			struct mig_revlist heads = MIG_REVLIST_INIT;
+			struct mig_str s = MIG_STR_INIT;
+			unsigned char *from = xcalloc(mig_revgraph_count(c->at_ref) + 1, 1);
+			mark_descendants(old, from);
+			for (size_t k = 0; k < ref_heads.n; k++) {
+				if (from[ref_heads.v[k]->index]) {
+					mig_vec_push(&heads, ref_heads.v[k]);
+				}
+			}
+			join_ids(&s, &heads);
+			mig_report_add(report, MIG_FINDING_STALE_BRANCH, MIG_SEVERITY_ERROR, rev->path,
+				       rev->pos_down_revision.line, rev->pos_down_revision.column,
+				       "stale branch: revision %s is based on %s, which is no longer "
+				       "a head on %s (%s %s there); bring %s into this branch and "
+				       "set down_revision: %s%s%s",
+				       rev->id, old->id, c->ref, s.buf,
+				       heads.n == 1 ? "is the head" : "are the heads", c->ref,
+				       heads.n == 1 ? "" : "[", s.buf, heads.n == 1 ? "" : "]");
+			free(from);
+			mig_str_release(&s);
+			mig_revlist_release(&heads);
+		}
+	}
+	mig_revlist_release(&ref_heads);
+	free(line);
+	free(joined);
+}
+
+/* Multiple heads after the merge: one finding at each head. */
+static void check_heads(struct basecheck *c, struct mig_report *report)
+{
+	struct mig_revlist heads = MIG_REVLIST_INIT;
+	struct mig_str s = MIG_STR_INIT;
+	bool need_ref = false;
+	mig_revgraph_heads(c->after, true, &heads);
+	if (heads.n < 2) {
+		goto done;
+	}
+	for (size_t i = 0; i < heads.n; i++) {
+		bool mine = !mig_revgraph_get(c->at_ref, heads.v[i]->id);
+		mig_str_addf(&s, "%s%s (%s)", i ? ", " : "", heads.v[i]->id,
+			     mine ? "this branch" : c->ref);
+		need_ref = need_ref || !mig_revgraph_get(c->work, heads.v[i]->id);
+	}
+	for (size_t i = 0; i < heads.n; i++) {
+		const struct mig_revision *h = heads.v[i];
+		if (need_ref) {
+			mig_report_add(report, MIG_FINDING_MULTIPLE_HEADS, MIG_SEVERITY_ERROR, h->path,
+				       h->pos_revision.line, h->pos_revision.column,
+				       "multiple heads after merging with %s: %s; bring %s into this "
+				       "branch and run 'migrate merge heads -m \"merge\"'",
+				       c->ref, s.buf, c->ref);
+		} else {
+			mig_report_add(report, MIG_FINDING_MULTIPLE_HEADS, MIG_SEVERITY_ERROR, h->path,
+				       h->pos_revision.line, h->pos_revision.column,
+				       "multiple heads after merging with %s: %s; run 'migrate "
+				       "merge heads -m \"merge\"'",
+				       c->ref, s.buf);
+		}
+	}
+done:
+	mig_str_release(&s);
+	mig_revlist_release(&heads);
+}
+
+int mig_gitcheck_base(const struct mig_config *cfg, const char *ref, struct mig_report *report)
+{
+	struct basecheck c = { 0 };
+	git_commit *head = NULL, *at_ref = NULL, *mb = NULL;
+	git_oid mb_id;
+	int rc = MIG_ERROR;
+
+	git_libgit2_init();
+	c.cfg = cfg;
+	c.ref = ref;
+	c.versions = mig_config_versions_dir(cfg);
+	if (mig_revgraph_load_config(&c.work, cfg) < 0 || repo_open(c.versions, true, &c.repo) < 0) {
+		goto done;
+	}
+	c.rel = repo_relative(&c.repo, c.versions);
+	if (!c.rel) {
+		mig_error(MIG_ECLASS_USAGE, "'%s' is not in the working tree of '%s'", c.versions,
+			  c.repo.root);
+		goto done;
+	}
+	if (lookup_commit(c.repo.git, ref, &at_ref) < 0) {
+		goto done;
+	}
+	if (lookup_commit(c.repo.git, "HEAD", &head) < 0) {
+		goto done;
+	}
+	int e = git_merge_base(&mb_id, c.repo.git, git_commit_id(head), git_commit_id(at_ref));
+	if (e == GIT_ENOTFOUND) {
+		mig_error(MIG_ECLASS_USAGE,
+			  "HEAD and '%s' have no common ancestor (in a shallow clone, fetch the "
+			  "whole history: git fetch --unshallow, or fetch-depth: 0)",
+			  ref);
+		goto done;
+	}
+	if (e < 0 || git_commit_lookup(&mb, c.repo.git, &mb_id) < 0) {
+		git_fail(MIG_ECLASS_USAGE, "cannot find the merge base of HEAD and '%s'", ref);
+		goto done;
+	}
+	git_oid_tostr(c.mb, sizeof(c.mb), &mb_id);
+	if (tree_files(c.repo.git, mb, c.rel, &c.base_files) < 0 ||
+	    tree_files(c.repo.git, at_ref, c.rel, &c.ref_files) < 0) {
+		goto done;
+	}
+	if (load_blob_graph(&c.base_files, cfg->file_template, &c.base) < 0) {
+		mig_error_prefix("the revision files at the merge base with '%s'", ref);
+		goto done;
+	}
+	if (load_blob_graph(&c.ref_files, cfg->file_template, &c.at_ref) < 0) {
+		mig_error_prefix("the revision files of '%s'", ref);
+		goto done;
+	}
+	report->ref = mig_arena_strdup(&report->arena, ref);
+	report->merge_base = mig_arena_strdup(&report->arena, c.mb);
+	if (check_rewrites(&c, report) < 0) {
+		goto done;
+	}
+	/* the graph after the merge: ref's revisions and the ones added here */
+	for (size_t i = 0; i < c.ref_files.n; i++) {
+		const struct blobfile *r = &c.ref_files.v[i];
+		struct blobfile bf = { xstrdup(r->path), r->id, xmalloc(r->len + 1), r->len };
+		memcpy(bf.data, r->data, r->len + 1);
+		mig_vec_push(&c.after_files, bf);
+	}
+	if (collect_added(&c, report) < 0) {
+		goto done;
+	}
+	if (load_blob_graph(&c.after_files, cfg->file_template, &c.after) < 0) {
+		mig_error_prefix("the revision files after merging '%s'", ref);
+		goto done;
+	}
+	check_stale(&c, report);
+	check_heads(&c, report);
+	rc = 0;
+done:
+	git_commit_free(head);
+	git_commit_free(at_ref);
+	git_commit_free(mb);
+	mig_revgraph_free(c.work);
+	mig_revgraph_free(c.base);
+	mig_revgraph_free(c.at_ref);
+	mig_revgraph_free(c.after);
+	blobfiles_release(&c.base_files);
+	blobfiles_release(&c.ref_files);
+	blobfiles_release(&c.after_files);
+	free(c.versions);
+	free(c.rel);
+	repo_close(&c.repo);
+	git_libgit2_shutdown();
+	return rc;
+}
+
+/* ---- verify ---- */
+
+/* The last "up" or "stamp" row of one revision in migrate_history. */
+struct applied_row {
+	const char *checksum;
+	const char *at;
+	const char *by;
+};
+
+/* SELECT revision, direction, checksum, applied_at, applied_by FROM
+ * migrate_history ORDER BY id, quoted by the dialect. */
+static void history_select_sql(const struct mig_dialect_impl *impl, const char *schema,
+			       struct mig_str *out)
+{
+	static const char *const cols[] = { "revision", "direction", "checksum", "applied_at",
+					    "applied_by" };
+	mig_str_add(out, "SELECT ");
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		if (i) {
+			mig_str_add(out, ", ");
+		}
+		mig_dialect_quote_ident(impl, out, cols[i]);
+	}
+	mig_str_add(out, " FROM ");
+	mig_render_qualname(impl, out, schema, MIG_HISTORY_TABLE);
+	mig_str_add(out, " ORDER BY ");
+	mig_dialect_quote_ident(impl, out, "id");
+}
+
+/* The path a finding shows for a revision file: relative to the root of
+ * its git working tree when there is one. New string. */
+static char *shown_path(const struct repo *r, const char *path)
+{
+	char *rel = r->git ? repo_relative(r, path) : NULL;
+	return rel ? rel : xstrdup(path);
+}
+
+/* Report one applied revision whose file changed. */
+static void report_changed(struct mig_report *report, const struct repo *repo,
+			   const struct mig_revision *rev, const struct applied_row *row,
+			   const char *data, size_t len)
+{
+	char *path = shown_path(repo, rev->path);
+	struct mig_str when = MIG_STR_INIT;
+	unsigned line = 0;
+	bool have_blob = false;
+	git_oid id;
+	if (row->at) {
+		mig_str_addf(&when, " on %s UTC", row->at);
+	}
+	if (row->by) {
+		mig_str_addf(&when, " by %s", row->by);
+	}
+	if (repo->git && git_oid_fromstr(&id, row->checksum) == 0) {
+		git_blob *blob = NULL;
+		if (git_blob_lookup(&blob, repo->git, &id) == 0) {
+			line = mig_first_changed_line(git_blob_rawcontent(blob),
+						      (size_t)git_blob_rawsize(blob), data, len);
+			have_blob = true;
+			git_blob_free(blob);
+		}
+	}
+	if (have_blob) {
+		char sid[13];
+		short_id(sid, row->checksum);
+		mig_report_add(report, MIG_FINDING_APPLIED_CHANGED, MIG_SEVERITY_ERROR, path,
+			       line ? line : 1, 0,
+			       "applied revision %s changed since it was applied%s; restore it "
+			       "with 'git show %s > %s' and make the change in a new revision",
+			       rev->id, when.buf, sid, path);
+	} else {
+		mig_report_add(report, MIG_FINDING_APPLIED_CHANGED, MIG_SEVERITY_ERROR, path, 0, 0,
+			       "applied revision %s changed since it was applied%s (it was blob "
+			       "%s then); restore it as it was and make the change in a new "
+			       "revision",
+			       rev->id, when.buf, row->checksum);
+	}
+	mig_str_release(&when);
+	free(path);
+}
+
+int mig_gitcheck_verify(struct mig_db *db, const struct mig_revgraph *g,
+			const struct mig_config *cfg, struct mig_report *report)
+{
+	const char *schema = cfg->version_table_schema && *cfg->version_table_schema
+				     ? cfg->version_table_schema
+				     : NULL;
+	struct mig_strlist ids = MIG_STRLIST_INIT;
+	struct mig_revlist known = MIG_REVLIST_INIT, none = MIG_REVLIST_INIT,
+			   applied = MIG_REVLIST_INIT;
+	struct mig_rows rows = MIG_ROWS_INIT;
+	struct mig_str sql = MIG_STR_INIT;
+	struct applied_row *last = NULL;
+	struct repo repo = { 0 };
+	size_t unrecorded = 0;
+	bool have_history = false;
+	int rc;
+
+	git_libgit2_init();
+	rc = mig_db_table_exists(db, schema, MIG_HISTORY_TABLE, &have_history);
+	if (rc < 0) {
+		goto done;
+	}
+	if (!have_history) {
+		mig_report_add(report, MIG_FINDING_NOTE, MIG_SEVERITY_NOTE, NULL, 0, 0,
+			       "the database has no %s table, so there is nothing to verify "
+			       "(the next upgrade, downgrade or stamp creates it)",
+			       MIG_HISTORY_TABLE);
+		goto done;
+	}
+	rc = mig_run_read_versions(db, cfg, &ids, NULL);
+	if (rc < 0) {
+		goto done;
+	}
+	for (size_t i = 0; i < ids.n; i++) {
+		const struct mig_revision *rev = mig_revgraph_get(g, ids.v[i]);
+		if (rev) {
+			mig_vec_push(&known, rev);
+		} else {
+			mig_report_add(report, MIG_FINDING_APPLIED_NO_FILE, MIG_SEVERITY_ERROR, NULL,
+				       0, 0, "applied revision %s has no revision file", ids.v[i]);
+		}
+	}
+	rc = mig_revgraph_upgrade_revs(g, &none, &known, &applied);
+	if (rc < 0) {
+		goto done;
+	}
+	history_select_sql(mig_db_dialect(db), schema, &sql);
+	rc = mig_db_query(db, sql.buf, &rows);
+	if (rc < 0) {
+		goto done;
+	}
+	last = xcalloc(mig_revgraph_count(g) + 1, sizeof(*last));
+	for (size_t i = 0; i < rows.nrows; i++) {
+		const char *dir = mig_rows_get(&rows, i, 1);
+		const struct mig_revision *rev = mig_revgraph_get(g, mig_rows_get(&rows, i, 0));
+		if (rev && (mig_streq(dir, "up") || mig_streq(dir, "stamp"))) {
+			struct applied_row *a = &last[rev->index];
+			a->checksum = mig_rows_get(&rows, i, 2);
+			a->at = mig_rows_get(&rows, i, 3);
+			a->by = mig_rows_get(&rows, i, 4);
+		}
+	}
+	if (applied.n) {
+		char *dir = mig_path_dirname(applied.v[0]->path);
+		rc = repo_open(dir, false, &repo);
+		free(dir);
+		if (rc < 0) {
+			goto done;
+		}
+	}
+	report->verified = 0;
+	for (size_t i = 0; i < applied.n; i++) {
+		const struct mig_revision *rev = applied.v[i];
+		const struct applied_row *row = &last[rev->index];
+		char *data = NULL;
+		size_t len = 0;
+		char hex[41];
+		if (!row->checksum || !*row->checksum) {
+			unrecorded++;
+			continue;
+		}
+		rc = mig_file_read(rev->path, &data, &len);
+		if (rc < 0) {
+			goto done;
+		}
+		mig_run_checksum_data(data, len, hex);
+		if (strcmp(hex, row->checksum) != 0) {
+			report_changed(report, &repo, rev, row, data, len);
+		}
+		free(data);
+		report->verified++;
+	}
+	if (unrecorded) {
+		mig_report_add(report, MIG_FINDING_NOTE, MIG_SEVERITY_NOTE, NULL, 0, 0,
+			       "%zu applied revision%s no checksum in %s (applied before it "
+			       "recorded one, or below a stamped revision) and %s not verified",
+			       unrecorded, unrecorded == 1 ? " has" : "s have", MIG_HISTORY_TABLE,
+			       unrecorded == 1 ? "was" : "were");
+	}
+done:
+	free(last);
+	repo_close(&repo);
+	mig_rows_release(&rows);
+	mig_str_release(&sql);
+	mig_revlist_release(&applied);
+	mig_revlist_release(&known);
+	mig_strlist_release(&ids);
+	git_libgit2_shutdown();
+	return rc;
+}
