@@ -1,7 +1,8 @@
 /* migrate current [-v] [--format text|json]: the revision(s) the database is
- * at, read from the version table and shown as the graph knows them. A
- * database without a version table is at no revision: it prints nothing, and
- * the table is not created. */
+ * at, read from the version table and shown as the graph knows them (as bare
+ * ids where there are no revision files to read). A database without a
+ * version table is at no revision: it prints nothing, and the table is not
+ * created. */
 #include "migrate.h"
 
 #include <getopt.h>
@@ -44,13 +45,35 @@ static int current_exec(struct mig_ctx *ctx, int argc, char **argv)
 		return mig_cmd_usage_error(&cmd_current_entry, "unexpected argument '%s'",
 					   argv[optind]);
 	}
-	if (mig_revgraph_load_config(&g, &ctx->cfg) < 0 ||
+	char *versions = mig_config_versions_dir(&ctx->cfg);
+	bool have_files = mig_path_is_dir(versions);
+	free(versions);
+	if ((have_files && mig_revgraph_load_config(&g, &ctx->cfg) < 0) ||
 	    mig_run_read_versions(ctx->db, &ctx->cfg, &rows, NULL) < 0 ||
-	    mig_revgraph_current(g, &rows, &revs) < 0) {
+	    (g && mig_revgraph_current(g, &rows, &revs) < 0)) {
 		rc = mig_cmd_fail();
 		goto done;
 	}
-	if (json) {
+	if (!g) {
+		/* no revision files: the rows as they are */
+		if (json) {
+			mig_str_add(&out, rows.n ? "[\n" : "[]\n");
+			for (size_t i = 0; i < rows.n; i++) {
+				mig_str_add(&out, "  {\"revision\": ");
+				mig_json_string(&out, rows.v[i]);
+				mig_str_add(&out, i + 1 < rows.n ? "},\n" : "}\n]\n");
+			}
+		} else {
+			if (verbose) {
+				char *masked = mig_url_masked(ctx->db->url);
+				mig_str_addf(&out, "Current revision(s) for %s:\n", masked);
+				free(masked);
+			}
+			for (size_t i = 0; i < rows.n; i++) {
+				mig_str_addf(&out, "%s\n", rows.v[i]);
+			}
+		}
+	} else if (json) {
 		mig_cmd_json_revisions(&out, &revs);
 	} else {
 		if (verbose) {
@@ -89,7 +112,8 @@ const struct mig_cmd cmd_current_entry = {
 		"Prints one line per row of the version table: '<revision> (<branch labels>)\n"
 		"(head)', '(head)' only when the revision is a head. A database without a version\n"
 		"table prints nothing; current never creates it. A row that no revision file\n"
-		"defines is an error (exit code 4).\n",
-	.flags = MIG_CMD_NEEDS_CONFIG | MIG_CMD_NEEDS_DB,
+		"defines is an error (exit code 4). Without a versions folder (no project), the\n"
+		"rows are printed as they are.\n",
+	.flags = MIG_CMD_OPT_CONFIG | MIG_CMD_NEEDS_DB,
 	.exec = current_exec,
 };

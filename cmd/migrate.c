@@ -22,6 +22,7 @@ static const struct mig_cmd *const commands[] = {
 	&cmd_history_entry,
 	&cmd_show_entry,
 	&cmd_edit_entry,
+	&cmd_verify_entry,
 	NULL,
 };
 
@@ -126,7 +127,9 @@ int main(int argc, char **argv)
 		{ 0 },
 	};
 	struct mig_ctx ctx = { 0 };
-	int c, rc;
+	const struct mig_cmd *cmd;
+	char **cargv;
+	int c, rc, cargc;
 
 	ctx.argv0 = argv[0];
 	mig_config_init(&ctx.cfg);
@@ -146,31 +149,37 @@ int main(int argc, char **argv)
 			break;
 		case 'V':
 			printf("migrate %s\n", MIG_VERSION);
-			return 0;
+			rc = 0;
+			goto done;
 		case 'h':
 			print_main_help(stdout);
-			return 0;
+			rc = 0;
+			goto done;
 		default:
 			fputs("usage: migrate [-c FILE] [--url URL] [-q|-v] COMMAND [options]\n",
 			      stderr);
-			return MIG_EXIT_USAGE;
+			rc = MIG_EXIT_USAGE;
+			goto done;
 		}
 	}
 	if (optind >= argc) {
 		print_main_help(stderr);
-		return MIG_EXIT_USAGE;
+		rc = MIG_EXIT_USAGE;
+		goto done;
 	}
-	const struct mig_cmd *cmd = find_command(argv[optind]);
+	cmd = find_command(argv[optind]);
 	if (!cmd) {
 		fprintf(stderr, "error: unknown command '%s'; see 'migrate --help'\n",
 			argv[optind]);
-		return MIG_EXIT_USAGE;
+		rc = MIG_EXIT_USAGE;
+		goto done;
 	}
-	int cargc = argc - optind;
-	char **cargv = argv + optind;
+	cargc = argc - optind;
+	cargv = argv + optind;
 	if (wants_help(cargc, cargv)) {
 		mig_cmd_print_help(cmd, stdout);
-		return 0;
+		rc = 0;
+		goto done;
 	}
 
 	if (cmd->flags & (MIG_CMD_NEEDS_CONFIG | MIG_CMD_OPT_CONFIG | MIG_CMD_NEEDS_DB)) {

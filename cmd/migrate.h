@@ -61,6 +61,7 @@ extern const struct mig_cmd cmd_upgrade_entry;
 extern const struct mig_cmd cmd_downgrade_entry;
 extern const struct mig_cmd cmd_stamp_entry;
 extern const struct mig_cmd cmd_ensure_version_entry;
+extern const struct mig_cmd cmd_verify_entry;
 
 /* Shared by the revision commands (cmd-revision.c). */
 /* --format: "text" or "json"; a usage error (printed) otherwise. */

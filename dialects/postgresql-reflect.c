@@ -375,6 +375,14 @@ static size_t parse_numbers(const char *text, long *out, size_t max)
 	return n;
 }
 
+/* qsort() that accepts an empty vector (whose pointer is NULL). */
+static void sort(void *v, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1) {
+		qsort(v, n, size, cmp);
+	}
+}
+
 static int rel_cmp(const void *a, const void *b)
 {
 	const struct pg_rel *x = a, *y = b;
@@ -396,6 +404,9 @@ static bool oid_in(const unsigned long *v, size_t n, unsigned long oid)
 static long find_info(const struct pg_reflector *r, unsigned long oid)
 {
 	struct pg_rel key = { oid, 0 };
+	if (r->rels.n == 0) {
+		return -1;
+	}
 	const struct pg_rel *hit = bsearch(&key, r->rels.v, r->rels.n, sizeof(key), rel_cmp);
 	return hit ? (long)hit->info : -1;
 }
@@ -449,7 +460,7 @@ static void order_rows(const struct pg_reflector *r, const struct mig_rows *rows
 		}
 		mig_vec_push(out, ref);
 	}
-	qsort(out->v, out->n, sizeof(out->v[0]), rowref_cmp);
+	sort(out->v, out->n, sizeof(out->v[0]), rowref_cmp);
 }
 
 /* "schema.name" for messages: always qualified. */
@@ -583,7 +594,7 @@ static int load_relations(struct pg_reflector *r)
 		}
 		free(q);
 	}
-	qsort(r->rels.v, r->rels.n, sizeof(r->rels.v[0]), rel_cmp);
+	sort(r->rels.v, r->rels.n, sizeof(r->rels.v[0]), rel_cmp);
 done:
 	mig_rows_release(&rows);
 	return rc;
@@ -974,7 +985,7 @@ static int load_constraints(struct pg_reflector *r)
 			mig_vec_push(&r->constraint_indexes, ix);
 		}
 	}
-	qsort(r->constraint_indexes.v, r->constraint_indexes.n, sizeof(unsigned long), oid_cmp);
+	sort(r->constraint_indexes.v, r->constraint_indexes.n, sizeof(unsigned long), oid_cmp);
 	order_rows(r, &rows, -1, CON_NAME, &order);
 	for (size_t k = 0; k < order.n; k++) {
 		const struct pg_tinfo *info = &r->tinfo.v[order.v[k].info];
@@ -1247,7 +1258,7 @@ static int found_cmp(const void *a, const void *b)
  * functions share theirs). */
 static void record_found(struct pg_reflector *r)
 {
-	qsort(r->found.v, r->found.n, sizeof(r->found.v[0]), found_cmp);
+	sort(r->found.v, r->found.n, sizeof(r->found.v[0]), found_cmp);
 	for (size_t i = 0; i < r->notes.n; i++) {
 		mig_strlist_push(&r->s->warnings, r->notes.v[i]);
 	}

@@ -211,14 +211,18 @@ void mig_str_vaddf(struct mig_str *s, const char *fmt, va_list ap)
 {
 	va_list cp;
 	int n;
+	/* format into the room there is; grow and format again when short */
+	mig_str_grow(s, 64);
 	va_copy(cp, ap);
-	n = vsnprintf(NULL, 0, fmt, cp);
+	n = vsnprintf(s->buf + s->len, s->alloc - s->len, fmt, cp);
 	va_end(cp);
 	if (n < 0) {
 		mig_die("vsnprintf failed");
 	}
-	mig_str_grow(s, (size_t)n);
-	vsnprintf(s->buf + s->len, (size_t)n + 1, fmt, ap);
+	if ((size_t)n >= s->alloc - s->len) {
+		mig_str_grow(s, (size_t)n);
+		vsnprintf(s->buf + s->len, s->alloc - s->len, fmt, ap);
+	}
 	s->len += (size_t)n;
 }
 
@@ -589,6 +593,8 @@ int mig_dir_list(const char *dir, const char *const *suffixes, struct mig_strlis
 		mig_strlist_push(out, e->d_name);
 	}
 	closedir(d);
-	qsort(out->v + start, out->n - start, sizeof(char *), cmp_str);
+	if (out->n > start) {
+		qsort(out->v + start, out->n - start, sizeof(char *), cmp_str);
+	}
 	return 0;
 }

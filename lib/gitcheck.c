@@ -4,12 +4,85 @@
 #include "dialect.h"
 #include "dialects/version.h"
 #include "migrate/gitcheck.h"
+#include "strmap.h"
 
 #include <errno.h>
 #include <git2.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ---- paths ---- */
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* The real path of path, whose last part need not exist (a deleted file).
+ * New string, or NULL when its folder does not exist either. */
+static char *real_path(const char *path)
+{
+	char *r = realpath(path, NULL);
+	if (r) {
+		return r;
+	}
+	char *dir = mig_path_dirname(path);
+	char *rd = realpath(dir, NULL);
+	free(dir);
+	if (!rd) {
+		return NULL;
+	}
+	r = xasprintf("%s/%s", strcmp(rd, "/") == 0 ? "" : rd, base_name(path));
+	free(rd);
+	return r;
+}
+
+/* What follows "dir/" in path, or NULL when path is not below dir (both
+ * real paths). */
+static const char *below(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (strcmp(dir, "/") == 0) {
+		return path[0] == '/' && path[1] ? path + 1 : NULL;
+	}
+	if (strncmp(path, dir, n) == 0 && path[n] == '/' && path[n + 1]) {
+		return path + n + 1;
+	}
+	return NULL;
+}
+
+char *mig_report_shown_path(const char *path)
+{
+	char *real = real_path(path);
+	char *cwd = getcwd(NULL, 0);
+	char *rc = NULL;
+	const char *rel = real && cwd ? below(real, cwd) : NULL;
+	if (rel) {
+		rc = xstrdup(rel);
+	} else {
+		rc = xstrdup(real ? real : path);
+	}
+	free(real);
+	free(cwd);
+	return rc;
+}
+
+/* The root of the git working tree that holds folder dir (a real path, no
+ * final '/'), or NULL. */
+static char *git_root_of(const char *dir)
+{
+	git_repository *git = NULL;
+	char *root = NULL;
+	git_libgit2_init();
+	if (git_repository_open_ext(&git, dir, 0, NULL) == 0 && git_repository_workdir(git)) {
+		root = realpath(git_repository_workdir(git), NULL);
+	}
+	git_repository_free(git);
+	git_libgit2_shutdown();
+	return root;
+}
 
 /* ---- findings and the report ---- */
 
@@ -51,6 +124,7 @@ void mig_report_init(struct mig_report *r)
 
 void mig_report_release(struct mig_report *r)
 {
+	free(r->git_root);
 	mig_vec_free(&r->findings);
 	mig_vec_free(&r->added);
 	mig_arena_release(&r->arena);
@@ -60,15 +134,32 @@ void mig_report_release(struct mig_report *r)
 void mig_report_add(struct mig_report *r, enum mig_finding_kind kind, enum mig_severity severity,
 		    const char *file, unsigned line, unsigned column, const char *fmt, ...)
 {
-	struct mig_finding f = { kind, severity, NULL, line, column, NULL };
+	struct mig_finding f = { kind, severity, NULL, NULL, line, column, NULL };
 	struct mig_str s = MIG_STR_INIT;
 	va_list ap;
 	va_start(ap, fmt);
 	mig_str_vaddf(&s, fmt, ap);
 	va_end(ap);
-	f.file = mig_arena_strdup(&r->arena, file);
 	f.message = mig_arena_strdup(&r->arena, s.buf);
 	mig_str_release(&s);
+	if (file) {
+		char *shown = mig_report_shown_path(file);
+		char *real = real_path(file);
+		f.file = mig_arena_strdup(&r->arena, shown);
+		if (real && (!r->git_root || !below(real, r->git_root))) {
+			char *dir = mig_path_dirname(real);
+			char *root = git_root_of(dir);
+			if (root) {
+				free(r->git_root);
+				r->git_root = root;
+			}
+			free(dir);
+		}
+		const char *in_repo = real && r->git_root ? below(real, r->git_root) : NULL;
+		f.repo_file = mig_arena_strdup(&r->arena, in_repo);
+		free(real);
+		free(shown);
+	}
 	mig_vec_push(&r->findings, f);
 }
 
@@ -224,7 +315,7 @@ static void format_github_finding(const struct mig_finding *f, struct mig_str *o
 	mig_str_addf(out, "::%s", cmds[f->severity]);
 	if (f->file) {
 		mig_str_add(out, " file=");
-		mig_github_escape_property(out, f->file);
+		mig_github_escape_property(out, f->repo_file ? f->repo_file : f->file);
 		if (f->line) {
 			mig_str_addf(out, ",line=%u", f->line);
 			if (f->column) {
@@ -288,6 +379,8 @@ static void format_json(const struct mig_report *r, struct mig_str *out)
 		mig_json_string(out, severity_name(f->severity));
 		mig_str_add(out, ", \"file\": ");
 		mig_json_string(out, f->file);
+		mig_str_add(out, ", \"repo_file\": ");
+		mig_json_string(out, f->repo_file);
 		mig_str_add(out, ", \"line\": ");
 		json_uint(out, f->line);
 		mig_str_add(out, ", \"column\": ");
@@ -455,12 +548,6 @@ static char *rel_join(const char *dir, const char *name)
 	return *dir ? xasprintf("%s/%s", dir, name) : xstrdup(name);
 }
 
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
-}
-
 /* The revision files (*.yaml blobs) of folder dir of a commit's tree, in
  * name order, read into memory. A folder the tree lacks gives none. */
 struct blobfile {
@@ -530,6 +617,11 @@ done:
 	return rc;
 }
 
+static int blobfile_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct blobfile *)a)->path, ((const struct blobfile *)b)->path);
+}
+
 static int load_blob_graph(const blobfiles_t *files, const char *file_template,
 			   struct mig_revgraph **out)
 {
@@ -585,8 +677,34 @@ struct basecheck {
 	char *rel;          /* the same, relative to the root of the working tree */
 	char mb[GIT_OID_HEXSZ + 1];
 	blobfiles_t base_files, ref_files, after_files;
-	struct mig_revgraph *work, *base, *at_ref, *after;
+	struct mig_revgraph *base, *at_ref, *after;
+	/* the headers of the working tree's revision files, each read alone (a
+	 * deleted file must not stop the check that reports it) */
+	struct mig_arena work_arena;
+	MIG_VEC(struct mig_revision *) work;
+	struct mig_strmap work_ids;
 };
+
+/* Read the header of every revision file of the working tree's versions
+ * folder. */
+static int load_work(struct basecheck *c)
+{
+	static const char *const suffixes[] = { ".yaml", NULL };
+	struct mig_strlist names = MIG_STRLIST_INIT;
+	int rc = mig_dir_list(c->versions, suffixes, &names);
+	for (size_t i = 0; rc == 0 && i < names.n; i++) {
+		char *path = mig_path_join(c->versions, names.v[i]);
+		struct mig_revision *r = NULL;
+		rc = mig_revision_load(path, &c->work_arena, &r);
+		if (rc == 0) {
+			mig_vec_push(&c->work, r);
+			mig_strmap_put(&c->work_ids, r->id, r);
+		}
+		free(path);
+	}
+	mig_strlist_release(&names);
+	return rc;
+}
 
 /* History rewrites: files of the merge base that the working tree changed
  * or deleted. */
@@ -638,8 +756,8 @@ static int check_rewrites(struct basecheck *c, struct mig_report *report)
  * graph. */
 static int collect_added(struct basecheck *c, struct mig_report *report)
 {
-	for (size_t i = 0; i < mig_revgraph_count(c->work); i++) {
-		const struct mig_revision *rev = mig_revgraph_at(c->work, i);
+	for (size_t i = 0; i < c->work.n; i++) {
+		const struct mig_revision *rev = c->work.v[i];
 		if (mig_revgraph_get(c->base, rev->id)) {
 			continue;
 		}
@@ -748,7 +866,7 @@ static void check_heads(struct basecheck *c, struct mig_report *report)
 		bool mine = !mig_revgraph_get(c->at_ref, heads.v[i]->id);
 		mig_str_addf(&s, "%s%s (%s)", i ? ", " : "", heads.v[i]->id,
 			     mine ? "this branch" : c->ref);
-		need_ref = need_ref || !mig_revgraph_get(c->work, heads.v[i]->id);
+		need_ref = need_ref || !mig_strmap_get(&c->work_ids, heads.v[i]->id);
 	}
 	for (size_t i = 0; i < heads.n; i++) {
 		const struct mig_revision *h = heads.v[i];
@@ -782,7 +900,7 @@ int mig_gitcheck_base(const struct mig_config *cfg, const char *ref, struct mig_
 	c.cfg = cfg;
 	c.ref = ref;
 	c.versions = mig_config_versions_dir(cfg);
-	if (mig_revgraph_load_config(&c.work, cfg) < 0 || repo_open(c.versions, true, &c.repo) < 0) {
+	if (repo_open(c.versions, true, &c.repo) < 0 || load_work(&c) < 0) {
 		goto done;
 	}
 	c.rel = repo_relative(&c.repo, c.versions);
@@ -837,6 +955,10 @@ int mig_gitcheck_base(const struct mig_config *cfg, const char *ref, struct mig_
 	if (collect_added(&c, report) < 0) {
 		goto done;
 	}
+	/* in name order, as the merged working tree would load them */
+	if (c.after_files.n) {
+		qsort(c.after_files.v, c.after_files.n, sizeof(*c.after_files.v), blobfile_cmp);
+	}
 	if (load_blob_graph(&c.after_files, cfg->file_template, &c.after) < 0) {
 		mig_error_prefix("the revision files after merging '%s'", ref);
 		goto done;
@@ -848,7 +970,9 @@ done:
 	git_commit_free(head);
 	git_commit_free(at_ref);
 	git_commit_free(mb);
-	mig_revgraph_free(c.work);
+	mig_vec_free(&c.work);
+	mig_strmap_release(&c.work_ids);
+	mig_arena_release(&c.work_arena);
 	mig_revgraph_free(c.base);
 	mig_revgraph_free(c.at_ref);
 	mig_revgraph_free(c.after);

@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "migrate/common.h"
+#include "migrate/compare.h"
 #include "migrate/config.h"
 #include "migrate/db.h"
 #include "migrate/gitcheck.h"

@@ -1414,7 +1414,10 @@ int mig_run(struct mig_db *db, const struct mig_dialect_impl *impl, const struct
 	r.ropts.include_schemas = cfg->include_schemas;
 	r.ropts.exclude_tables = &cfg->exclude_tables;
 
+	/* held for the run: each init of the library (its TLS backend) is slow */
+	git_libgit2_init();
 	rc = db ? run_online(&r) : run_offline(&r);
+	git_libgit2_shutdown();
 
 	items_release(&r);
 	mig_plan_release(&r.plan);

@@ -49,7 +49,10 @@ trap e2e_on_exit EXIT
 trap 'echo "e2e $E2E_NAME: killed by SIGINT" >&"$E2E_STDERR"; exit 130' INT
 trap 'echo "e2e $E2E_NAME: killed by SIGTERM (a timeout?)" >&"$E2E_STDERR"; exit 143' TERM
 # A command that fails outside an assertion ends the test (set -e): say which.
-trap 'echo "e2e $E2E_NAME: FAIL at ${BASH_SOURCE[0]}:$LINENO: exit code $? from: $BASH_COMMAND" >&2' ERR
+trap 'e2e_on_err $? "$LINENO" "$BASH_COMMAND"' ERR
+e2e_on_err() {
+	echo "e2e $E2E_NAME: FAIL at $(e2e_where "${BASH_SOURCE[1]}"):$2: exit code $1 from: $3" >&2
+}
 
 cd "$T"
 
@@ -74,8 +77,21 @@ e2e_fail() {
 	while [[ ${BASH_SOURCE[i]:-} == "${BASH_SOURCE[0]}" ]]; do
 		i=$((i + 1))
 	done
-	echo "e2e $E2E_NAME: FAIL at ${BASH_SOURCE[i]:-?}:${BASH_LINENO[i - 1]}: $*" >&2
+	echo "e2e $E2E_NAME: FAIL at $(e2e_where "${BASH_SOURCE[i]:-?}"):${BASH_LINENO[i - 1]}: $*" >&2
 	exit 1
+}
+
+# A test file's path relative to the source tree (tests/e2e/x.sh), when it is
+# in there.
+e2e_where() {
+	local root=${MIGRATE_SOURCE_ROOT:-} path
+	path=$(realpath -m "$1" 2>/dev/null || echo "$1")
+	root=$(realpath -m "${root:-/nonexistent}" 2>/dev/null || echo "$root")
+	if [[ $path == "$root"/* ]]; then
+		echo "${path#"$root"/}"
+	else
+		echo "$1"
+	fi
 }
 
 # Prints a unified diff of two texts to stderr.

@@ -33,7 +33,8 @@ expect_failure() {
 	if ("$@") >/dev/null 2>"$T/fail.log"; then
 		e2e_fail "$what did not fail"
 	fi
-	assert_contains "$(cat "$T/fail.log")" "FAIL at $0:" "$what names the failing line"
+	assert_contains "$(cat "$T/fail.log")" "FAIL at tests/e2e/selftest.sh:" \
+		"$what names the failing line"
 }
 expect_failure "assert_eq" assert_eq "a" "b"
 assert_contains "$(cat "$T/fail.log")" $'-a\n+b' "assert_eq prints a diff"

@@ -1,0 +1,1550 @@
+#!/bin/bash
+# Autogenerate on PostgreSQL, MariaDB and SQLite: scenarios of the form
+# "database before, models after -> exact ops". Each scenario builds the
+# database before with the database's own client (SQL) or with `migrate
+# upgrade` of a hand-written revision, writes the model files after, and then
+# on every database it names:
+#
+#   1. `migrate diff` prints exactly the expected upgrade ops (and, for rename
+#      hints, exactly the expected hint on stderr);
+#   2. `migrate revision --autogenerate` writes those ops (a scenario may also
+#      give the exact downgrade ops it must write);
+#   3. `migrate upgrade head` applies them and `migrate check` finds nothing
+#      left to do;
+#   4. `migrate downgrade -1` restores the database before, as its own client
+#      describes it (pg_catalog, SHOW CREATE TABLE, sqlite_schema).
+#
+# A scenario whose models match the database expects no ops: then `diff`
+# prints nothing, `revision --autogenerate` refuses and `check` is clean.
+# The three databases run side by side, one fresh database per scenario.
+# After the table of scenarios come the flows that do not fit it: autogenerate
+# refused off head, `check --format json`, `diff --sql`, --allow-empty.
+
+. "$MIGRATE_E2E_LIB"
+require_servers
+unset MIGRATE_TEMPLATES_DIR MIGRATE_CONFIG MIGRATE_URL
+export SOURCE_DATE_EPOCH=1795860000 # create_date 2026-11-28 10:00:00
+export USER=tester
+
+DIALECTS=(postgresql mysql sqlite)
+# The id of the hand-written revision that makes the database before, and of
+# the revision autogenerate writes.
+BEFORE_REV=b0000000000b
+AUTO_REV=a0000000000a
+
+# ---- the database side ----
+
+# fresh_url DIALECT NAME: a new, empty database; prints its URL.
+fresh_url() {
+	case $1 in
+	postgresql) pg_fresh_db "$2" ;;
+	mysql) my_fresh_db "$2" ;;
+	sqlite)
+		rm -f "$T/db/$2.db"
+		echo "sqlite:///$T/db/$2.db"
+		;;
+	esac
+}
+
+drop_db() {
+	case $1 in
+	postgresql)
+		psql -X -q -d "$(e2e_pg_url postgres)" -c "SET client_min_messages TO warning" \
+			-c "DROP DATABASE IF EXISTS \"$2\" WITH (FORCE)" >/dev/null
+		;;
+	mysql) my_sql "$2" "DROP DATABASE IF EXISTS \`$2\`" ;;
+	sqlite) rm -f "$T/db/$2.db" ;;
+	esac
+}
+
+# load_sql DIALECT URL FILE: runs a SQL script with the database's own client.
+load_sql() {
+	case $1 in
+	postgresql) psql -X -q -v ON_ERROR_STOP=1 -d "$2" -f "$3" >/dev/null ;;
+	mysql)
+		e2e_parse_url "$2"
+		e2e_mariadb "$2" -D "$E2E_URL_DB" <"$3"
+		;;
+	sqlite) sqlite3 -batch -bail "${2#sqlite:///}" <"$3" ;;
+	esac
+}
+
+# catalog DIALECT URL: the schema as the database describes it, less the
+# version and history tables: every column (type, NOT NULL, default, identity,
+# generated expression, comment), constraint, index, table comment, enum and
+# sequence on PostgreSQL; SHOW CREATE TABLE on MariaDB (without the
+# AUTO_INCREMENT counter, which a downgrade does not turn back); sqlite_schema
+# on SQLite.
+catalog() {
+	case $1 in
+	postgresql)
+		pg_sql "$2" "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
+			a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated,
+			col_description(c.oid, a.attnum)
+			FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+			LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+			WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
+			AND c.relname NOT IN ('migrate_version', 'migrate_history')
+			AND a.attnum > 0 AND NOT a.attisdropped ORDER BY 1, a.attnum"
+		pg_sql "$2" "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
+			FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+			AND conrelid::regclass::text NOT IN ('migrate_version', 'migrate_history')
+			ORDER BY 1, 2"
+		pg_sql "$2" "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'
+			AND tablename NOT IN ('migrate_version', 'migrate_history') ORDER BY 1"
+		pg_sql "$2" "SELECT relname, obj_description(oid, 'pg_class') FROM pg_class
+			WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'
+			AND obj_description(oid, 'pg_class') IS NOT NULL ORDER BY 1"
+		pg_sql "$2" "SELECT t.typname, string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
+			FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY 1 ORDER BY 1"
+		pg_sql "$2" "SELECT relname FROM pg_class WHERE relkind = 'S'
+			AND relnamespace = 'public'::regnamespace
+			AND relname <> 'migrate_history_id_seq' ORDER BY 1"
+		;;
+	mysql)
+		local t
+		for t in $(my_sql "$2" "SELECT table_name FROM information_schema.tables
+			WHERE table_schema = DATABASE()
+			AND table_name NOT IN ('migrate_version', 'migrate_history') ORDER BY 1"); do
+			my_sql "$2" "SHOW CREATE TABLE \`$t\`" | sed -E 's/ AUTO_INCREMENT=[0-9]+//'
+		done
+		;;
+	sqlite)
+		sqlite_sql "${2#sqlite:///}" "SELECT type, name, tbl_name, sql FROM sqlite_schema
+			WHERE tbl_name NOT IN ('migrate_version', 'migrate_history') ORDER BY type DESC, name"
+		;;
+	esac
+}
+
+# run CMD...: lib.sh's run, with the output files in $RUN_DIR, so that the
+# three databases' workers do not share them.
+RUN_DIR=$T
+run() {
+	"$@" >"$RUN_DIR/.out" 2>"$RUN_DIR/.err" && RC=0 || RC=$?
+	OUT=$(cat "$RUN_DIR/.out")
+	ERR=$(cat "$RUN_DIR/.err")
+}
+
+# ---- scenarios ----
+#
+#   scenario NAME [DIALECT...]   starts one (on every database unless named)
+#   before_ops                   stdin: the upgrade ops of a hand-written revision
+#                                that makes the database before
+#   before_sql DIALECT|all       stdin: SQL run by the database's own client; with
+#                                `all`, @PK@ becomes the dialect's autoincrementing
+#                                integer primary key
+#   models [DIALECT|all]         stdin: models/schema.yaml after
+#   ini                          stdin: lines added to [migrate] in migrate.ini
+#   options ARG...               more arguments for diff and revision --autogenerate
+#   expect DIALECT|all           stdin: the exact stdout of `migrate diff`
+#   expect_err DIALECT|all       stdin: the exact stderr of `migrate diff`
+#   expect_down DIALECT|all      stdin: the exact downgrade ops in the revision file
+#
+# A per-dialect text wins over `all`. A scenario without `expect` expects no ops.
+
+S=$T/scenarios
+mkdir -p "$S" "$T/db"
+NSC=0
+SC=
+
+scenario() {
+	NSC=$((NSC + 1))
+	SC=$S/$(printf '%02d' "$NSC")-$1
+	mkdir "$SC"
+	shift
+	if (($#)); then
+		printf '%s\n' "$@" >"$SC/dialects"
+	else
+		printf '%s\n' "${DIALECTS[@]}" >"$SC/dialects"
+	fi
+}
+before_ops() { cat >"$SC/before.ops"; }
+before_sql() { cat >"$SC/before.$1.sql"; }
+models() { cat >"$SC/models.${1:-all}.yaml"; }
+ini() { cat >"$SC/ini"; }
+options() { printf '%s\n' "$@" >"$SC/options"; }
+expect() { cat >"$SC/expect.$1"; }
+expect_err() { cat >"$SC/err.$1"; }
+expect_down() { cat >"$SC/down.$1"; }
+
+# sc_text SC KIND DIALECT: the scenario's text of that kind for the dialect
+# (falling back to `all`), or nothing.
+sc_text() {
+	if [[ -f $1/$2.$3 ]]; then
+		cat "$1/$2.$3"
+	elif [[ -f $1/$2.all ]]; then
+		cat "$1/$2.all"
+	fi
+}
+
+# The SQL of `before_sql all` for a dialect.
+sql_for() {
+	local pk
+	case $1 in
+	postgresql) pk='SERIAL PRIMARY KEY' ;;
+	mysql) pk='INT AUTO_INCREMENT PRIMARY KEY' ;;
+	sqlite) pk='INTEGER PRIMARY KEY' ;;
+	esac
+	sed "s/@PK@/$pk/g" "$2"
+}
+
+# A project with the template's migrate.ini and script template, and no models.
+run migrate -q init "$T/template"
+assert_rc 0
+rm -rf "$T/template/models"/*
+
+# new_project DIR URL [INI_FILE]: a project in DIR on database URL.
+new_project() {
+	cp -r "$T/template" "$1"
+	sed -i "s|^url = .*|url = $2|" "$1/migrate.ini"
+	if [[ -n ${3:-} && -f $3 ]]; then
+		sed -i "/^\[migrate\]/r $3" "$1/migrate.ini"
+	fi
+}
+
+# write_revision DIR ID DOWN_REVISION OPS_FILE: a hand-written revision file.
+write_revision() {
+	{
+		echo "revision: $2"
+		echo "down_revision: $3"
+		echo "branch_labels: []"
+		echo "depends_on: []"
+		echo "message: before"
+		echo "create_date: 2026-11-28 10:00:00.000000"
+		echo "upgrade:"
+		sed 's/^/  /' "$4"
+		echo "downgrade: []"
+	} >"$1/migrations/versions/${2}_before.yaml"
+}
+
+# section FILE KEY: the lines of the top-level list KEY of a revision file,
+# unindented by two spaces ("[]" for an empty list).
+section() {
+	awk -v key="$2" '
+		$0 == key ":" { on = 1; next }
+		$0 == key ": []" { print "[]"; exit }
+		on && /^[^ #-]/ { exit }
+		on { sub(/^  /, ""); print }
+	' "$1"
+}
+
+# run_scenario DIALECT SC: one scenario on one database (in a subshell: the
+# first failed assertion ends it).
+run_scenario() {
+	local d=$1 sc=$2 name db url p before after want opts=() rev
+	name=$(basename "$sc")
+	db=ag_${name//-/_}
+	p=$T/$d/$name
+	url=$(fresh_url "$d" "$db")
+	new_project "$p" "$url" "$sc/ini"
+	cd "$p"
+	[[ ! -f $sc/options ]] || mapfile -t opts <"$sc/options"
+
+	if [[ -f $sc/before.ops ]]; then
+		write_revision "$p" "$BEFORE_REV" null "$sc/before.ops"
+		run migrate -q upgrade head
+		assert_rc 0
+	fi
+	if [[ -f $sc/before.$d.sql ]]; then
+		load_sql "$d" "$url" "$sc/before.$d.sql"
+	elif [[ -f $sc/before.all.sql ]]; then
+		sql_for "$d" "$sc/before.all.sql" >"$T/$d/before.sql"
+		load_sql "$d" "$url" "$T/$d/before.sql"
+	fi
+	before=$(catalog "$d" "$url")
+	if [[ -f $sc/models.$d.yaml ]]; then
+		cp "$sc/models.$d.yaml" models/schema.yaml
+	else
+		cp "$sc/models.all.yaml" models/schema.yaml
+	fi
+
+	want=$(sc_text "$sc" expect "$d")
+	run migrate diff "${opts[@]}"
+	assert_rc 0
+	assert_out_eq "$want"
+	assert_err_eq "$(sc_text "$sc" err "$d")"
+
+	rev=migrations/versions/${AUTO_REV}_auto.yaml
+	if [[ -z $want ]]; then
+		# nothing to do: no revision, and check is clean
+		run migrate revision --autogenerate -m auto --rev-id "$AUTO_REV" "${opts[@]}"
+		assert_rc 1
+		assert_err_eq "error: no changes detected between the models and the database; use --allow-empty to write an empty revision"
+		assert_no_file "$rev"
+		run migrate check
+		assert_rc 0
+		assert_out_eq "no pending changes"
+		[[ $before == "$(catalog "$d" "$url")" ]] || e2e_fail "the database changed"
+		drop_db "$d" "$db"
+		return 0
+	fi
+
+	run migrate -q revision --autogenerate -m auto --rev-id "$AUTO_REV" "${opts[@]}"
+	assert_rc 0
+	assert_file_exists "$rev"
+	assert_eq "$want" "$(section "$rev" upgrade)" "the upgrade ops of the revision file"
+	if [[ -n $(sc_text "$sc" down "$d") ]]; then
+		assert_eq "$(sc_text "$sc" down "$d")" "$(section "$rev" downgrade)" \
+			"the downgrade ops of the revision file"
+	fi
+
+	run migrate -q upgrade head
+	assert_rc 0
+	run migrate check
+	assert_rc 0
+	assert_out_eq "no pending changes"
+
+	run migrate -q downgrade -1
+	assert_rc 0
+	after=$(catalog "$d" "$url")
+	assert_eq "$before" "$after" "the database after downgrade -1 (expected: before the upgrade)"
+	drop_db "$d" "$db"
+}
+
+# run_dialect DIALECT: every scenario that names DIALECT, one after the other,
+# each in its own subshell; a line "ok|FAIL NAME CHECKS" per scenario in
+# $T/results.DIALECT, the failures' messages in $T/log.DIALECT.
+run_dialect() {
+	local d=$1 sc rc
+	mkdir -p "$T/$d"
+	RUN_DIR=$T/$d
+	for sc in "$S"/*/; do
+		sc=${sc%/}
+		grep -qx "$d" "$sc/dialects" || continue
+		(
+			E2E_CHECKS=0
+			run_scenario "$d" "$sc"
+			echo "$E2E_CHECKS" >"$T/$d/checks"
+		) >>"$T/log.$d" 2>&1 && rc=0 || rc=$?
+		if ((rc == 0)); then
+			echo "ok $(basename "$sc") $(cat "$T/$d/checks")" >>"$T/results.$d"
+		else
+			echo "FAIL $(basename "$sc") 0" >>"$T/results.$d"
+		fi
+	done
+}
+
+# run_all: the scenarios on the three databases side by side, then a table of
+# results; fails when a scenario failed anywhere.
+run_all() {
+	local d pids=() failed=0 line status name checks
+	for d in "${DIALECTS[@]}"; do
+		: >"$T/results.$d"
+		: >"$T/log.$d"
+		run_dialect "$d" &
+		pids+=($!)
+	done
+	for d in "${pids[@]}"; do
+		wait "$d" || failed=1
+	done
+	for d in "${DIALECTS[@]}"; do
+		while read -r status name checks; do
+			E2E_CHECKS=$((E2E_CHECKS + checks))
+			if [[ $status != ok ]]; then
+				failed=1
+				echo "e2e $E2E_NAME: scenario $name failed on $d" >&2
+			fi
+		done <"$T/results.$d"
+	done
+	if ((failed)); then
+		for d in "${DIALECTS[@]}"; do
+			if [[ -s $T/log.$d ]]; then
+				printf -- '---- %s\n' "$d" >&2
+				cat "$T/log.$d" >&2
+			fi
+		done
+		e2e_fail "some scenarios failed (above)"
+	fi
+	echo "e2e $E2E_NAME: $NSC scenarios passed"
+}
+
+# ==== the scenarios ====
+
+# ---- nothing to do ----
+scenario nothing-to-do
+before_ops <<'EOF'
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false, unique: true}
+      created_at: {type: timestamp, nullable: false, default: CURRENT_TIMESTAMP}
+    indexes:
+      - {columns: [created_at]}
+EOF
+models <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false, unique: true}
+      created_at: {type: timestamp, nullable: false, default: CURRENT_TIMESTAMP}
+    indexes:
+      - {columns: [created_at]}
+EOF
+
+# ---- every column type and kind of default, created natively: no diff ----
+# Each database's own spellings (synonyms, casts on defaults, the serial or
+# AUTO_INCREMENT default, MariaDB's implicit foreign key index, a unique index
+# standing for a unique constraint, lower-case referential actions) must
+# compare equal to the generic model.
+scenario every-type-unchanged
+before_sql postgresql <<'EOF'
+CREATE TYPE mood AS ENUM ('happy', 'sad');
+CREATE TABLE parent (id serial PRIMARY KEY, code character varying(10) NOT NULL UNIQUE);
+CREATE TABLE everything (
+  id int8 GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  parent_id int4 REFERENCES parent (id) on delete cascade on update set null,
+  c_smallint int2 DEFAULT '-1',
+  c_integer int4 NOT NULL DEFAULT '0',
+  c_bigint int8 DEFAULT 5,
+  c_boolean bool DEFAULT true,
+  c_real float4 DEFAULT 1.5,
+  c_float float8 DEFAULT 2.25,
+  c_numeric decimal(10,2) DEFAULT 0.00,
+  c_varchar character varying(40) DEFAULT 'it''s'::character varying,
+  c_char character(3) DEFAULT 'abc',
+  c_text text DEFAULT '',
+  c_date date DEFAULT CURRENT_DATE,
+  c_time time without time zone,
+  c_timestamp timestamp without time zone DEFAULT now(),
+  c_timestamptz timestamp with time zone DEFAULT CURRENT_TIMESTAMP,
+  c_binary bytea,
+  c_json json,
+  c_uuid uuid,
+  c_enum mood NOT NULL DEFAULT 'happy'::mood,
+  c_expr integer DEFAULT (1 + 2),
+  c_null integer DEFAULT NULL
+);
+CREATE INDEX ix_everything_parent_id ON everything (parent_id);
+EOF
+before_sql mysql <<'EOF'
+CREATE TABLE parent (id int(11) NOT NULL AUTO_INCREMENT, code varchar(10) NOT NULL,
+  PRIMARY KEY (id), UNIQUE KEY code (code));
+CREATE TABLE everything (
+  id bigint(20) NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  parent_id int(11),
+  c_smallint smallint(6) DEFAULT '-1',
+  c_integer int(11) NOT NULL DEFAULT '0',
+  c_bigint bigint DEFAULT 5,
+  c_boolean tinyint(1) DEFAULT 1,
+  c_real float DEFAULT 1.5,
+  c_float double DEFAULT 2.25,
+  c_numeric decimal(10,2) DEFAULT 0.00,
+  c_varchar varchar(40) DEFAULT 'it''s',
+  c_char char(3) DEFAULT 'abc',
+  c_text text DEFAULT '',
+  c_date date DEFAULT curdate(),
+  c_time time,
+  c_timestamp datetime DEFAULT current_timestamp(),
+  c_timestamptz timestamp NULL DEFAULT now(),
+  c_binary blob,
+  c_json json,
+  c_uuid char(36),
+  c_enum enum('happy','sad') NOT NULL DEFAULT 'happy',
+  c_expr int DEFAULT (1 + 2),
+  c_null int DEFAULT NULL,
+  CONSTRAINT fk_everything_parent FOREIGN KEY (parent_id) REFERENCES parent (id)
+    on delete cascade on update set null
+);
+EOF
+before_sql sqlite <<'EOF'
+CREATE TABLE parent (id INTEGER PRIMARY KEY, code varchar(10) NOT NULL UNIQUE);
+CREATE TABLE everything (
+  id INTEGER PRIMARY KEY,
+  parent_id int REFERENCES parent (id) on delete cascade on update set null,
+  c_smallint SMALLINT DEFAULT -1,
+  c_integer INTEGER NOT NULL DEFAULT '0',
+  c_bigint BIGINT DEFAULT 5,
+  c_boolean BOOLEAN DEFAULT true,
+  c_real REAL DEFAULT 1.5,
+  c_float FLOAT DEFAULT 2.25,
+  c_numeric NUMERIC(10, 2) DEFAULT 0.00,
+  c_varchar VARCHAR(40) DEFAULT 'it''s',
+  c_char CHAR(3) DEFAULT 'abc',
+  c_text TEXT DEFAULT '',
+  c_date DATE DEFAULT CURRENT_DATE,
+  c_time TIME,
+  c_timestamp TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+  c_timestamptz TIMESTAMPTZ DEFAULT CURRENT_TIMESTAMP,
+  c_binary BLOB,
+  c_json TEXT,
+  c_uuid CHAR(36),
+  c_enum VARCHAR(5) NOT NULL DEFAULT 'happy' CONSTRAINT mood CHECK (c_enum IN ('happy', 'sad')),
+  c_expr INTEGER DEFAULT (1 + 2),
+  c_null INTEGER DEFAULT NULL
+);
+CREATE INDEX ix_everything_parent_id ON everything (parent_id);
+EOF
+models <<'EOF'
+enums:
+  mood: [happy, sad]
+tables:
+  parent:
+    columns:
+      id: {type: integer, primary_key: true}
+      code: {type: varchar(10), nullable: false, unique: true}
+  everything:
+    columns:
+      id: {type: bigint, primary_key: true}
+      parent_id: {type: integer, references: parent.id, on_delete: CASCADE, on_update: Set Null}
+      c_smallint: {type: smallint, default: "-1"}
+      c_integer: {type: integer, nullable: false, default: "0"}
+      c_bigint: {type: bigint, default: "'5'"}
+      c_boolean: {type: boolean, default: "true"}
+      c_real: {type: real, default: "1.5"}
+      c_float: {type: float, default: "2.25"}
+      c_numeric: {type: "numeric(10,2)", default: "0.00"}
+      c_varchar: {type: varchar(40), default: "'it''s'"}
+      c_char: {type: char(3), default: "'abc'"}
+      c_text: {type: text, default: "''"}
+      c_date: {type: date, default: CURRENT_DATE}
+      c_time: time
+      c_timestamp: {type: timestamp, default: CURRENT_TIMESTAMP}
+      c_timestamptz: {type: timestamptz, default: CURRENT_TIMESTAMP}
+      c_binary: binary
+      c_json: json
+      c_uuid: uuid
+      c_enum: {type: mood, nullable: false, default: "'happy'"}
+      c_expr: {type: integer, default: "(1 + 2)"}
+      c_null: {type: integer, default: "NULL"}
+    indexes:
+      - {columns: [parent_id]}
+EOF
+
+# ---- tables ----
+scenario create-table
+before_ops <<'EOF'
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false}
+EOF
+models <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false}
+  tags:
+    columns:
+      id: {type: integer, primary_key: true}
+      label: {type: varchar(40), nullable: false}
+      user_id: {type: integer, nullable: false, references: users.id, on_delete: cascade}
+    indexes:
+      - {columns: [user_id]}
+EOF
+expect all <<'EOF'
+- create_table:
+    name: tags
+    columns:
+      id: {type: integer, primary_key: true}
+      label: {type: varchar(40), nullable: false}
+      user_id: {type: integer, nullable: false, references: users.id, on_delete: cascade}
+    indexes:
+      - {name: ix_tags_user_id, columns: [user_id]}
+EOF
+
+scenario drop-table
+before_ops <<'EOF'
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false}
+- create_table:
+    name: sessions
+    columns:
+      id: {type: integer, primary_key: true}
+      token: {type: char(32), nullable: false, unique: true}
+      started_at: {type: timestamp, nullable: false, default: CURRENT_TIMESTAMP}
+    indexes:
+      - {name: ix_sessions_started_at, columns: [started_at]}
+EOF
+models <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false}
+EOF
+expect all <<'EOF'
+- drop_table:
+    name: sessions
+    columns:
+      id: {type: integer, primary_key: true}
+      token: {type: char(32), nullable: false, unique: true}
+      started_at: {type: timestamp, nullable: false, default: CURRENT_TIMESTAMP}
+    indexes:
+      - {name: ix_sessions_started_at, columns: [started_at]}
+EOF
+
+# A parent and a child, declared child first: the parent is created first.
+scenario parent-child-order
+before_ops <<'EOF'
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+EOF
+models <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+  a_lines:
+    columns:
+      id: {type: integer, primary_key: true}
+      order_id: {type: integer, nullable: false, references: z_orders.id, on_delete: cascade}
+  z_orders:
+    columns:
+      id: {type: integer, primary_key: true}
+      user_id: {type: integer, nullable: false, references: users.id}
+EOF
+expect all <<'EOF'
+- create_table:
+    name: z_orders
+    columns:
+      id: {type: integer, primary_key: true}
+      user_id: {type: integer, nullable: false, references: users.id}
+- create_table:
+    name: a_lines
+    columns:
+      id: {type: integer, primary_key: true}
+      order_id: {type: integer, nullable: false, references: z_orders.id, on_delete: cascade}
+EOF
+
+# Two tables that reference each other: both are created, then the keys added.
+scenario fk-cycle
+before_ops <<'EOF'
+- create_table:
+    name: misc
+    columns:
+      id: {type: integer, primary_key: true}
+EOF
+models <<'EOF'
+tables:
+  misc:
+    columns:
+      id: {type: integer, primary_key: true}
+  departments:
+    columns:
+      id: {type: integer, primary_key: true}
+      head_id: {type: integer, references: employees.id, on_delete: set null}
+  employees:
+    columns:
+      id: {type: integer, primary_key: true}
+      department_id: {type: integer, references: departments.id}
+EOF
+expect all <<'EOF'
+- create_table:
+    name: departments
+    columns:
+      id: {type: integer, primary_key: true}
+      head_id: integer
+- create_table:
+    name: employees
+    columns:
+      id: {type: integer, primary_key: true}
+      department_id: integer
+- create_foreign_key: {table: departments, columns: [head_id], references: {table: employees, columns: [id]}, on_delete: set null}
+- create_foreign_key: {table: employees, columns: [department_id], references: {table: departments, columns: [id]}}
+EOF
+
+# Dropped tables go children first.
+scenario drop-tables-with-fks
+before_ops <<'EOF'
+- create_table:
+    name: keep
+    columns:
+      id: {type: integer, primary_key: true}
+- create_table:
+    name: b_parent
+    columns:
+      id: {type: integer, primary_key: true}
+      name: varchar(20)
+- create_table:
+    name: a_child
+    columns:
+      id: {type: integer, primary_key: true}
+      parent_id: {type: integer, nullable: false, references: b_parent.id}
+EOF
+models <<'EOF'
+tables:
+  keep:
+    columns:
+      id: {type: integer, primary_key: true}
+EOF
+expect all <<'EOF'
+- drop_table:
+    name: a_child
+    columns:
+      id: {type: integer, primary_key: true}
+      parent_id: {type: integer, nullable: false, references: b_parent.id}
+- drop_table:
+    name: b_parent
+    columns:
+      id: {type: integer, primary_key: true}
+      name: varchar(20)
+EOF
+
+# ---- columns ----
+scenario add-columns
+before_ops <<'EOF'
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false}
+EOF
+models <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false}
+      score: {type: integer, nullable: false, default: "0"}
+      nickname: varchar(40)
+EOF
+expect all <<'EOF'
+- add_column: {table: users, column: {name: score, type: integer, nullable: false, default: 0}}
+- add_column: {table: users, column: {name: nickname, type: varchar(40)}}
+EOF
+
+scenario drop-columns
+before_ops <<'EOF'
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false}
+      score: {type: integer, nullable: false, default: "0"}
+      nickname: varchar(40)
+EOF
+models <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false}
+EOF
+expect all <<'EOF'
+- drop_column: {table: users, column: {name: nickname, type: varchar(40)}}
+- drop_column: {table: users, column: {name: score, type: integer, nullable: false, default: 0}}
+EOF
+expect_down all <<'EOF'
+- add_column: {table: users, column: {name: score, type: integer, nullable: false, default: 0}}
+- add_column: {table: users, column: {name: nickname, type: varchar(40)}}
+EOF
+
+scenario nullable-to-not-null
+before_ops <<'EOF'
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+      email: varchar(255)
+EOF
+models <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false}
+EOF
+expect all <<'EOF'
+- alter_column: {table: users, column: email, existing_type: varchar(255), nullable: false, existing_nullable: true}
+EOF
+
+scenario not-null-to-nullable
+before_ops <<'EOF'
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false}
+EOF
+models <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      email: varchar(255)
+EOF
+expect all <<'EOF'
+- alter_column: {table: users, column: email, existing_type: varchar(255), nullable: true, existing_nullable: false}
+EOF
+
+scenario varchar-30-to-50
+before_ops <<'EOF'
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+      name: {type: varchar(30), nullable: false}
+EOF
+models <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      name: {type: varchar(50), nullable: false}
+EOF
+expect all <<'EOF'
+- alter_column: {table: users, column: name, type: varchar(50), existing_type: varchar(30), existing_nullable: false}
+EOF
+
+scenario integer-to-bigint
+before_ops <<'EOF'
+- create_table:
+    name: counters
+    columns:
+      id: {type: integer, primary_key: true}
+      hits: {type: integer, nullable: false, default: "0"}
+EOF
+models <<'EOF'
+tables:
+  counters:
+    columns:
+      id: {type: integer, primary_key: true}
+      hits: {type: bigint, nullable: false, default: "0"}
+EOF
+expect all <<'EOF'
+- alter_column: {table: counters, column: hits, type: bigint, existing_type: integer, existing_nullable: false, existing_default: 0}
+EOF
+
+scenario numeric-precision
+before_ops <<'EOF'
+- create_table:
+    name: prices
+    columns:
+      id: {type: integer, primary_key: true}
+      amount: "numeric(10,2)"
+EOF
+models <<'EOF'
+tables:
+  prices:
+    columns:
+      id: {type: integer, primary_key: true}
+      amount: "numeric(12,4)"
+EOF
+expect all <<'EOF'
+- alter_column: {table: prices, column: amount, type: "numeric(12,4)", existing_type: "numeric(10,2)", existing_nullable: true}
+EOF
+
+scenario timestamp-to-timestamptz
+before_ops <<'EOF'
+- create_table:
+    name: events
+    columns:
+      id: {type: integer, primary_key: true}
+      at: {type: timestamp, nullable: false}
+EOF
+models <<'EOF'
+tables:
+  events:
+    columns:
+      id: {type: integer, primary_key: true}
+      at: {type: timestamptz, nullable: false}
+EOF
+expect all <<'EOF'
+- alter_column: {table: events, column: at, type: timestamptz, existing_type: timestamp, existing_nullable: false}
+EOF
+
+# Type, nullable and default of one column in one op.
+scenario column-several-changes
+before_ops <<'EOF'
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+      status: {type: varchar(10), default: "'new'"}
+EOF
+models <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      status: {type: varchar(20), nullable: false}
+EOF
+expect all <<'EOF'
+- alter_column: {table: users, column: status, type: varchar(20), existing_type: varchar(10), nullable: false, existing_nullable: true, default: null, existing_default: "'new'"}
+EOF
+
+# ---- server defaults ----
+scenario default-added
+before_ops <<'EOF'
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+      age: integer
+      status: varchar(10)
+EOF
+models <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      age: {type: integer, default: "18"}
+      status: {type: varchar(10), default: "'new'"}
+EOF
+expect all <<'EOF'
+- alter_column: {table: users, column: age, existing_type: integer, existing_nullable: true, default: 18, existing_default: null}
+- alter_column: {table: users, column: status, existing_type: varchar(10), existing_nullable: true, default: "'new'", existing_default: null}
+EOF
+
+scenario default-removed
+before_ops <<'EOF'
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+      age: {type: integer, default: "18"}
+      created_at: {type: timestamp, nullable: false, default: CURRENT_TIMESTAMP}
+EOF
+models <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      age: integer
+      created_at: {type: timestamp, nullable: false}
+EOF
+expect all <<'EOF'
+- alter_column: {table: users, column: age, existing_type: integer, existing_nullable: true, default: null, existing_default: 18}
+- alter_column: {table: users, column: created_at, existing_type: timestamp, existing_nullable: false, default: null, existing_default: CURRENT_TIMESTAMP}
+EOF
+
+scenario default-changed
+before_ops <<'EOF'
+- create_table:
+    name: tickets
+    columns:
+      id: {type: integer, primary_key: true}
+      status: {type: varchar(10), nullable: false, default: "'new'"}
+      priority: {type: integer, default: "1"}
+EOF
+models <<'EOF'
+tables:
+  tickets:
+    columns:
+      id: {type: integer, primary_key: true}
+      status: {type: varchar(10), nullable: false, default: "'open'"}
+      priority: {type: integer, default: "3"}
+EOF
+expect all <<'EOF'
+- alter_column: {table: tickets, column: status, existing_type: varchar(10), existing_nullable: false, default: "'open'", existing_default: "'new'"}
+- alter_column: {table: tickets, column: priority, existing_type: integer, existing_nullable: true, default: 3, existing_default: 1}
+EOF
+
+# ---- comments (SQLite keeps none: nothing to do there) ----
+scenario table-comments
+before_ops <<'EOF'
+- create_table:
+    name: a_changed
+    comment: Old text
+    columns:
+      id: {type: integer, primary_key: true}
+- create_table:
+    name: b_added
+    columns:
+      id: {type: integer, primary_key: true}
+- create_table:
+    name: c_removed
+    comment: Going away
+    columns:
+      id: {type: integer, primary_key: true}
+EOF
+models <<'EOF'
+tables:
+  a_changed:
+    comment: New text
+    columns:
+      id: {type: integer, primary_key: true}
+  b_added:
+    comment: "It's new"
+    columns:
+      id: {type: integer, primary_key: true}
+  c_removed:
+    columns:
+      id: {type: integer, primary_key: true}
+EOF
+expect all <<'EOF'
+- create_table_comment: {table: a_changed, comment: New text, existing_comment: Old text}
+- create_table_comment: {table: b_added, comment: "It's new", existing_comment: null}
+- drop_table_comment: {table: c_removed, existing_comment: Going away}
+EOF
+expect sqlite </dev/null
+
+scenario column-comments
+before_ops <<'EOF'
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false, comment: Login}
+      age: integer
+      note: {type: text, comment: Free text}
+EOF
+models <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false, comment: Login address}
+      age: {type: integer, comment: In years}
+      note: text
+EOF
+expect all <<'EOF'
+- alter_column: {table: users, column: email, existing_type: varchar(255), existing_nullable: false, comment: Login address, existing_comment: Login}
+- alter_column: {table: users, column: age, existing_type: integer, existing_nullable: true, comment: In years, existing_comment: null}
+- alter_column: {table: users, column: note, existing_type: text, existing_nullable: true, comment: null, existing_comment: Free text}
+EOF
+expect sqlite </dev/null
+
+# ---- indexes ----
+scenario index-added
+before_ops <<'EOF'
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false}
+      age: integer
+EOF
+models <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false, index: true}
+      age: integer
+    indexes:
+      - {name: ix_users_age_email, columns: [age, email DESC]}
+EOF
+expect all <<'EOF'
+- create_index: {table: users, name: ix_users_email, columns: [email]}
+- create_index: {table: users, name: ix_users_age_email, columns: [age, email DESC]}
+EOF
+
+scenario index-dropped
+before_ops <<'EOF'
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false}
+      age: integer
+    indexes:
+      - {name: ix_users_email, columns: [email]}
+      - {name: ix_users_age_email, columns: [age, email]}
+EOF
+models <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false}
+      age: integer
+EOF
+expect all <<'EOF'
+- drop_index: {table: users, name: ix_users_age_email, columns: [age, email]}
+- drop_index: {table: users, name: ix_users_email, columns: [email]}
+EOF
+
+scenario index-made-unique
+before_ops <<'EOF'
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false}
+    indexes:
+      - {name: ix_users_email, columns: [email]}
+EOF
+models <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false}
+    indexes:
+      - {name: ix_users_email, columns: [email], unique: true}
+EOF
+expect all <<'EOF'
+- drop_index: {table: users, name: ix_users_email, columns: [email]}
+- create_index: {table: users, name: ix_users_email, columns: [email], unique: true}
+EOF
+
+# The same index name over other columns, or another order.
+scenario index-columns-changed
+before_ops <<'EOF'
+- create_table:
+    name: events
+    columns:
+      id: {type: integer, primary_key: true}
+      kind: {type: varchar(20), nullable: false}
+      at: {type: timestamp, nullable: false}
+    indexes:
+      - {name: ix_events_lookup, columns: [kind, at]}
+      - {name: ix_events_at, columns: [at]}
+EOF
+models <<'EOF'
+tables:
+  events:
+    columns:
+      id: {type: integer, primary_key: true}
+      kind: {type: varchar(20), nullable: false}
+      at: {type: timestamp, nullable: false}
+    indexes:
+      - {name: ix_events_lookup, columns: [at, kind]}
+      - {name: ix_events_at, columns: [at DESC]}
+EOF
+expect all <<'EOF'
+- drop_index: {table: events, name: ix_events_at, columns: [at]}
+- drop_index: {table: events, name: ix_events_lookup, columns: [kind, at]}
+- create_index: {table: events, name: ix_events_lookup, columns: [at, kind]}
+- create_index: {table: events, name: ix_events_at, columns: [at DESC]}
+EOF
+
+scenario partial-index postgresql sqlite
+before_ops <<'EOF'
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false}
+      deleted_at: timestamp
+    indexes:
+      - {name: ix_users_live_email, columns: [email], unique: true, where: "deleted_at IS NULL"}
+EOF
+models <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false}
+      deleted_at: timestamp
+    indexes:
+      - {name: ix_users_live_email, columns: [email], unique: true, where: "deleted_at IS NULL AND email <> ''"}
+      - {name: ix_users_deleted, columns: [deleted_at], where: "deleted_at IS NOT NULL"}
+EOF
+expect all <<'EOF'
+- drop_index: {table: users, name: ix_users_live_email, columns: [email], unique: true, where: deleted_at IS NULL}
+- create_index: {table: users, name: ix_users_live_email, columns: [email], unique: true, where: "deleted_at IS NULL AND email <> ''"}
+- create_index: {table: users, name: ix_users_deleted, columns: [deleted_at], where: deleted_at IS NOT NULL}
+EOF
+
+scenario expression-index postgresql sqlite
+before_ops <<'EOF'
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false}
+      name: varchar(100)
+    indexes:
+      - {name: ix_users_lower_name, expressions: ["lower(name)"]}
+EOF
+models <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false}
+      name: varchar(100)
+    indexes:
+      - {name: ix_users_lower_name, expressions: ["lower(name)"]}
+      - {name: ix_users_lower_email, expressions: ["lower(email)"], unique: true}
+EOF
+expect all <<'EOF'
+- create_index: {table: users, name: ix_users_lower_email, expressions: [lower(email)], unique: true}
+EOF
+
+# ---- unique constraints ----
+# Unnamed, as in the template's models: the database names it.
+scenario unique-added
+before_ops <<'EOF'
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false}
+      org: {type: integer, nullable: false}
+      handle: {type: varchar(40), nullable: false}
+EOF
+models <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false, unique: true}
+      org: {type: integer, nullable: false}
+      handle: {type: varchar(40), nullable: false}
+    unique:
+      - {name: uq_users_org_handle, columns: [org, handle]}
+EOF
+expect all <<'EOF'
+- create_unique_constraint: {table: users, columns: [email]}
+- create_unique_constraint: {table: users, name: uq_users_org_handle, columns: [org, handle]}
+EOF
+
+scenario unique-dropped
+before_ops <<'EOF'
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false}
+    unique:
+      - {name: uq_users_email, columns: [email]}
+EOF
+models <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false}
+EOF
+expect all <<'EOF'
+- drop_constraint: {table: users, name: uq_users_email, type: unique, columns: [email]}
+EOF
+
+scenario unique-moved
+before_ops <<'EOF'
+- create_table:
+    name: memberships
+    columns:
+      id: {type: integer, primary_key: true}
+      org_id: {type: integer, nullable: false}
+      user_id: {type: integer, nullable: false}
+      role: {type: varchar(20), nullable: false}
+    unique:
+      - {name: uq_memberships_org_id_user_id, columns: [org_id, user_id]}
+EOF
+models <<'EOF'
+naming_convention:
+  uq: "uq_%(table)s_%(columns)s"
+tables:
+  memberships:
+    columns:
+      id: {type: integer, primary_key: true}
+      org_id: {type: integer, nullable: false}
+      user_id: {type: integer, nullable: false}
+      role: {type: varchar(20), nullable: false}
+    unique:
+      - {columns: [user_id, role]}
+EOF
+expect all <<'EOF'
+- drop_constraint: {table: memberships, name: uq_memberships_org_id_user_id, type: unique, columns: [org_id, user_id]}
+- create_unique_constraint: {table: memberships, name: uq_memberships_user_id_role, columns: [user_id, role]}
+EOF
+
+# ---- foreign keys ----
+scenario fk-added
+before_ops <<'EOF'
+- create_table:
+    name: orgs
+    columns:
+      id: {type: integer, primary_key: true}
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+      org_id: integer
+EOF
+models <<'EOF'
+tables:
+  orgs:
+    columns:
+      id: {type: integer, primary_key: true}
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      org_id: integer
+    foreign_keys:
+      - {name: fk_users_org, columns: [org_id], references: {table: orgs, columns: [id]}, on_delete: cascade}
+EOF
+expect all <<'EOF'
+- create_foreign_key: {table: users, name: fk_users_org, columns: [org_id], references: {table: orgs, columns: [id]}, on_delete: cascade}
+EOF
+
+scenario fk-dropped
+before_ops <<'EOF'
+- create_table:
+    name: orgs
+    columns:
+      id: {type: integer, primary_key: true}
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+      org_id: integer
+    foreign_keys:
+      - {name: fk_users_org, columns: [org_id], references: {table: orgs, columns: [id]}}
+EOF
+models <<'EOF'
+tables:
+  orgs:
+    columns:
+      id: {type: integer, primary_key: true}
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      org_id: integer
+EOF
+expect all <<'EOF'
+- drop_constraint: {table: users, name: fk_users_org, type: foreignkey, columns: [org_id], references: {table: orgs, columns: [id]}}
+EOF
+
+scenario fk-on-delete-changed
+before_ops <<'EOF'
+- create_table:
+    name: orgs
+    columns:
+      id: {type: integer, primary_key: true}
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+      org_id: integer
+    foreign_keys:
+      - {name: fk_users_org, columns: [org_id], references: {table: orgs, columns: [id]}, on_delete: cascade}
+EOF
+models <<'EOF'
+tables:
+  orgs:
+    columns:
+      id: {type: integer, primary_key: true}
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      org_id: integer
+    foreign_keys:
+      - {name: fk_users_org, columns: [org_id], references: {table: orgs, columns: [id]}, on_delete: set null}
+EOF
+expect all <<'EOF'
+- drop_constraint: {table: users, name: fk_users_org, type: foreignkey, columns: [org_id], references: {table: orgs, columns: [id]}, on_delete: cascade}
+- create_foreign_key: {table: users, name: fk_users_org, columns: [org_id], references: {table: orgs, columns: [id]}, on_delete: set null}
+EOF
+
+scenario fk-on-update-changed
+before_ops <<'EOF'
+- create_table:
+    name: countries
+    columns:
+      code: {type: char(2), primary_key: true}
+- create_table:
+    name: cities
+    columns:
+      id: {type: integer, primary_key: true}
+      country: {type: char(2), nullable: false, references: countries.code, on_update: restrict}
+EOF
+models <<'EOF'
+tables:
+  countries:
+    columns:
+      code: {type: char(2), primary_key: true}
+  cities:
+    columns:
+      id: {type: integer, primary_key: true}
+      country: {type: char(2), nullable: false, references: countries.code, on_update: cascade}
+EOF
+expect all <<'EOF'
+- drop_constraint: {table: cities, name: cities_country_fkey, type: foreignkey, columns: [country], references: {table: countries, columns: [code]}, on_update: restrict}
+- create_foreign_key: {table: cities, columns: [country], references: {table: countries, columns: [code]}, on_update: cascade}
+EOF
+
+scenario fk-deferrable postgresql sqlite
+before_ops <<'EOF'
+- create_table:
+    name: nodes
+    columns:
+      id: {type: integer, primary_key: true}
+      parent_id: integer
+    foreign_keys:
+      - {name: fk_nodes_parent, columns: [parent_id], references: {table: nodes, columns: [id]}}
+EOF
+models <<'EOF'
+tables:
+  nodes:
+    columns:
+      id: {type: integer, primary_key: true}
+      parent_id: integer
+    foreign_keys:
+      - {name: fk_nodes_parent, columns: [parent_id], references: {table: nodes, columns: [id]}, deferrable: true, initially_deferred: true}
+EOF
+expect all <<'EOF'
+- drop_constraint: {table: nodes, name: fk_nodes_parent, type: foreignkey, columns: [parent_id], references: {table: nodes, columns: [id]}}
+- create_foreign_key: {table: nodes, name: fk_nodes_parent, columns: [parent_id], references: {table: nodes, columns: [id]}, deferrable: true, initially_deferred: true}
+EOF
+
+# ---- check constraints ----
+scenario check-added
+before_ops <<'EOF'
+- create_table:
+    name: products
+    columns:
+      id: {type: integer, primary_key: true}
+      price: {type: "numeric(10,2)", nullable: false}
+      qty: {type: integer, nullable: false}
+EOF
+models <<'EOF'
+tables:
+  products:
+    columns:
+      id: {type: integer, primary_key: true}
+      price: {type: "numeric(10,2)", nullable: false}
+      qty: {type: integer, nullable: false}
+    checks:
+      - {name: ck_products_price, sql: "price >= 0"}
+      - {name: ck_products_qty, sql: "qty BETWEEN 0 AND 1000"}
+EOF
+expect all <<'EOF'
+- create_check_constraint: {table: products, name: ck_products_price, sql: price >= 0}
+- create_check_constraint: {table: products, name: ck_products_qty, sql: qty BETWEEN 0 AND 1000}
+EOF
+
+scenario check-dropped
+before_ops <<'EOF'
+- create_table:
+    name: products
+    columns:
+      id: {type: integer, primary_key: true}
+      price: {type: "numeric(10,2)", nullable: false}
+    checks:
+      - {name: ck_products_price, sql: "price >= 0"}
+EOF
+models <<'EOF'
+tables:
+  products:
+    columns:
+      id: {type: integer, primary_key: true}
+      price: {type: "numeric(10,2)", nullable: false}
+EOF
+expect all <<'EOF'
+- drop_constraint: {table: products, name: ck_products_price, type: check, sql: price >= 0}
+EOF
+
+scenario check-expression-changed
+before_ops <<'EOF'
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+      age: integer
+    checks:
+      - {name: ck_users_age, sql: "age >= 0"}
+EOF
+models <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      age: integer
+    checks:
+      - {name: ck_users_age, sql: "age >= 18"}
+EOF
+expect all <<'EOF'
+- drop_constraint: {table: users, name: ck_users_age, type: check, sql: age >= 0}
+- create_check_constraint: {table: users, name: ck_users_age, sql: age >= 18}
+EOF
+
+# Unnamed checks are matched by their normalised expression: the database's
+# spelling of an unchanged one is no diff, a changed one is dropped and added.
+scenario check-unnamed
+before_sql all <<'EOF'
+CREATE TABLE items (
+  id @PK@,
+  qty INTEGER NOT NULL CHECK (qty >= 0),
+  price INTEGER NOT NULL CHECK (price > 0)
+);
+EOF
+models <<'EOF'
+tables:
+  items:
+    columns:
+      id: {type: integer, primary_key: true}
+      qty: {type: integer, nullable: false}
+      price: {type: integer, nullable: false}
+    checks:
+      - {sql: "(QTY >= 0)"}
+      - {sql: "price > 1"}
+EOF
+expect all <<'EOF'
+- drop_constraint: {table: items, name: items_price_check, type: check, sql: price > 0}
+- create_check_constraint: {table: items, sql: price > 1}
+EOF
+
+# ---- primary keys ----
+scenario pk-changed
+before_ops <<'EOF'
+- create_table:
+    name: translations
+    columns:
+      code: {type: varchar(20), primary_key: true}
+      lang: {type: char(2), nullable: false}
+      text: text
+EOF
+models <<'EOF'
+tables:
+  translations:
+    columns:
+      code: {type: varchar(20), nullable: false}
+      lang: {type: char(2), nullable: false}
+      text: text
+    primary_key: [code, lang]
+EOF
+expect all <<'EOF'
+- drop_constraint: {table: translations, name: translations_pkey, type: primary, columns: [code]}
+- create_primary_key: {table: translations, columns: [code, lang]}
+EOF
+
+scenario pk-added
+before_ops <<'EOF'
+- create_table:
+    name: links
+    columns:
+      a: {type: integer, nullable: false}
+      b: {type: integer, nullable: false}
+EOF
+models <<'EOF'
+tables:
+  links:
+    columns:
+      a: {type: integer, nullable: false}
+      b: {type: integer, nullable: false}
+    primary_key: {name: pk_links, columns: [a, b]}
+EOF
+expect all <<'EOF'
+- create_primary_key: {table: links, name: pk_links, columns: [a, b]}
+EOF
+
+# Index and constraint drops come before the drop of their column.
+scenario drop-column-with-index
+before_ops <<'EOF'
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false}
+      handle: {type: varchar(40), nullable: false}
+    indexes:
+      - {name: ix_users_email, columns: [email]}
+    unique:
+      - {name: uq_users_handle, columns: [handle]}
+EOF
+models <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+EOF
+expect all <<'EOF'
+- drop_index: {table: users, name: ix_users_email, columns: [email]}
+- drop_constraint: {table: users, name: uq_users_handle, type: unique, columns: [handle]}
+- drop_column: {table: users, column: {name: handle, type: varchar(40), nullable: false}}
+- drop_column: {table: users, column: {name: email, type: varchar(255), nullable: false}}
+EOF
