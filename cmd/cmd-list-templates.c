@@ -50,9 +50,16 @@ static int list_templates_exec(struct mig_ctx *ctx, int argc, char **argv)
 			printf("  %s\n", list.v[i].name);
 		}
 	}
+	/* the example names the project template when there is one */
+	const char *example = list.v[0].name;
+	for (size_t i = 0; i < list.n; i++) {
+		if (strcmp(list.v[i].name, "generic") == 0) {
+			example = list.v[i].name;
+		}
+	}
 	printf("\nTemplates are used via the 'init' command, e.g.:\n\n"
 	       "  migrate init ./project -t %s\n",
-	       list.v[0].name);
+	       example);
 done:
 	mig_template_list_release(&list);
 	free(dir);

@@ -85,6 +85,97 @@ int mig_cmd_write_revision(struct mig_ctx *ctx, const struct mig_revgraph *g,
 	return rc;
 }
 
+/* "a, b" of the ids, or "base" for none. */
+static void ids_text(struct mig_str *out, const struct mig_revlist *l)
+{
+	if (!l->n) {
+		mig_str_add(out, "base");
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		mig_str_addf(out, "%s%s", i ? ", " : "", l->v[i]->id);
+	}
+}
+
+static bool same_revisions(const struct mig_revlist *a, const struct mig_revlist *b)
+{
+	if (a->n != b->n) {
+		return false;
+	}
+	for (size_t i = 0; i < a->n; i++) {
+		if (!mig_revlist_has(b, a->v[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The database must be exactly at the revision(s) the new one builds on:
+ * the models are compared with what it has. */
+static int require_at_base(struct mig_ctx *ctx, const struct mig_revgraph *g, const char *head)
+{
+	struct mig_revlist current = MIG_REVLIST_INIT, pending = MIG_REVLIST_INIT;
+	struct mig_revlist base = MIG_REVLIST_INIT;
+	struct mig_str now = MIG_STR_INIT, want = MIG_STR_INIT;
+	int rc = mig_cmd_pending_revisions(ctx, g, &current, &pending);
+	if (rc == 0) {
+		rc = mig_revgraph_resolve(g, head ? head : "head", &current, &base);
+	}
+	if (rc == 0 && !same_revisions(&current, &base)) {
+		ids_text(&now, &current);
+		ids_text(&want, &base);
+		rc = mig_error(MIG_ECLASS_USAGE,
+			       "the database is not up to date: run 'migrate upgrade %s' first "
+			       "(current: %s; head: %s)",
+			       head ? head : "head", now.buf, want.buf);
+	}
+	mig_str_release(&now);
+	mig_str_release(&want);
+	mig_revlist_release(&current);
+	mig_revlist_release(&pending);
+	mig_revlist_release(&base);
+	return rc;
+}
+
+/* revision --autogenerate: compare, then fill o's op lists (new strings in
+ * *up and *down). Returns an exit code. */
+static int autogenerate(struct mig_ctx *ctx, const struct mig_revgraph *g, const char *head,
+			const struct mig_strlist *renames, bool allow_empty,
+			struct mig_revision_opts *o, char **up, char **down)
+{
+	struct mig_autogen a;
+	struct mig_str u = MIG_STR_INIT, d = MIG_STR_INIT, line = MIG_STR_INIT;
+	int rc = 0;
+	memset(&a, 0, sizeof(a));
+	if (require_at_base(ctx, g, head) < 0 || mig_cmd_autogenerate(ctx, renames, &a) < 0) {
+		rc = mig_cmd_fail();
+		goto done;
+	}
+	mig_cmd_print_hints(&a.hints);
+	if (!a.upgrade.ops.n && !allow_empty) {
+		fprintf(stderr, "error: no changes detected between the models and the database; "
+				"use --allow-empty to write an empty revision\n");
+		rc = MIG_EXIT_PENDING;
+		goto done;
+	}
+	for (size_t i = 0; mig_verbosity > 0 && i < a.upgrade.ops.n; i++) {
+		mig_str_reset(&line);
+		mig_cmd_describe_op(&line, &a.upgrade.ops.v[i]);
+		printf("Detected %s\n", line.buf);
+	}
+	mig_ops_write(&u, &a.upgrade, 0);
+	mig_ops_write(&d, &a.downgrade, 0);
+	*up = mig_str_detach(&u);
+	*down = mig_str_detach(&d);
+	o->upgrades = *up;
+	o->downgrades = *down;
+done:
+	mig_str_release(&u);
+	mig_str_release(&d);
+	mig_str_release(&line);
+	mig_autogen_release(&a);
+	return rc;
+}
+
 static int revision_exec(struct mig_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -95,13 +186,19 @@ static int revision_exec(struct mig_ctx *ctx, int argc, char **argv)
 		{ "depends-on", required_argument, NULL, 'd' },
 		{ "rev-id", required_argument, NULL, 'i' },
 		{ "version-path", required_argument, NULL, 'p' },
+		{ "autogenerate", no_argument, NULL, 'a' },
+		{ "rename", required_argument, NULL, 'r' },
+		{ "allow-empty", no_argument, NULL, 'e' },
 		MIG_CMD_HELP_OPTION,
 		{ 0 },
 	};
 	struct mig_revision_opts o = { 0 };
 	struct mig_strlist labels = MIG_STRLIST_INIT, deps = MIG_STRLIST_INIT;
+	struct mig_strlist renames = MIG_STRLIST_INIT;
 	struct mig_revgraph *g = NULL;
 	const char *head = NULL;
+	char *up = NULL, *down = NULL;
+	bool autogen = false, allow_empty = false;
 	int c, rc = 0;
 
 	while ((c = getopt_long(argc, argv, "m:h", opts, NULL)) != -1) {
@@ -127,6 +224,15 @@ static int revision_exec(struct mig_ctx *ctx, int argc, char **argv)
 		case 'p':
 			o.version_path = optarg;
 			break;
+		case 'a':
+			autogen = true;
+			break;
+		case 'r':
+			mig_strlist_push(&renames, optarg);
+			break;
+		case 'e':
+			allow_empty = true;
+			break;
 		case 'h':
 			mig_cmd_print_help(&cmd_revision_entry, stdout);
 			goto done;
@@ -145,6 +251,11 @@ static int revision_exec(struct mig_ctx *ctx, int argc, char **argv)
 		rc = mig_cmd_usage_error(&cmd_revision_entry, "missing -m MESSAGE");
 		goto done;
 	}
+	if (!autogen && (renames.n || allow_empty)) {
+		rc = mig_cmd_usage_error(&cmd_revision_entry, "%s goes with --autogenerate",
+					 renames.n ? "--rename" : "--allow-empty");
+		goto done;
+	}
 	if (head) {
 		o.heads = &head;
 		o.nheads = 1;
@@ -157,8 +268,14 @@ static int revision_exec(struct mig_ctx *ctx, int argc, char **argv)
 		rc = mig_cmd_fail();
 		goto done;
 	}
+	if (autogen && (rc = autogenerate(ctx, g, head, &renames, allow_empty, &o, &up, &down))) {
+		goto done;
+	}
 	rc = mig_cmd_write_revision(ctx, g, &o);
 done:
+	free(up);
+	free(down);
+	mig_strlist_release(&renames);
 	mig_revgraph_free(g);
 	mig_strlist_release(&labels);
 	mig_strlist_release(&deps);
@@ -167,11 +284,22 @@ done:
 
 const struct mig_cmd cmd_revision_entry = {
 	.name = "revision",
-	.usage = "revision -m MESSAGE [--head REV] [--splice] [--branch-label LABEL]\n"
+	.usage = "revision -m MESSAGE [--autogenerate [--rename OLD:NEW]... [--allow-empty]]\n"
+		 "                [--head REV] [--splice] [--branch-label LABEL]\n"
 		 "                [--depends-on REV]... [--rev-id ID] [--version-path DIR]",
 	.summary = "write a new revision file",
 	.help = "options:\n"
 		"  -m, --message MESSAGE   what the revision does (also the file name's slug)\n"
+		"      --autogenerate      fill the upgrade and downgrade with the ops that make\n"
+		"                          the database match the models (see 'migrate diff');\n"
+		"                          the database must be at the revision the new one\n"
+		"                          builds on\n"
+		"      --rename OLD:NEW    with --autogenerate: a table (t_old:t_new) or a column\n"
+		"                          (table.c_old:c_new) that was renamed, written as\n"
+		"                          rename_table or alter_column new_name instead of a\n"
+		"                          drop and a create (repeatable)\n"
+		"      --allow-empty       with --autogenerate: write the revision even when the\n"
+		"                          models and the database agree\n"
 		"      --head REV          the revision to build on (default: head; 'heads'\n"
 		"                          builds on every head, as a merge; 'base' starts a\n"
 		"                          new root)\n"
@@ -184,9 +312,14 @@ const struct mig_cmd cmd_revision_entry = {
 		"      --version-path DIR  the version folder to write to\n"
 		"\n"
 		"The file is <script_location>/versions/<file_template>.yaml, rendered from\n"
-		"<script_location>/script.yaml.tmpl with empty upgrade and downgrade lists; the\n"
-		"[post_write_hooks] of migrate.ini run on it. $SOURCE_DATE_EPOCH, when set, is\n"
-		"the create_date.\n",
+		"<script_location>/script.yaml.tmpl, with empty upgrade and downgrade lists\n"
+		"unless --autogenerate fills them; the [post_write_hooks] of migrate.ini run on\n"
+		"it. $SOURCE_DATE_EPOCH, when set, is the create_date. With --autogenerate, the\n"
+		"ops found are listed ('Detected …') and hints (possible renames, differences\n"
+		"no op expresses) go to stderr as 'hint: …'; when there is nothing to do, no\n"
+		"file is written and the exit code is 1 (--allow-empty writes one anyway).\n"
+		"Exit codes: 0 written, 1 nothing to do, 2 usage (also a database that is not\n"
+		"up to date), 3 database error, 4 revision or model file error.\n",
 	.flags = MIG_CMD_NEEDS_CONFIG,
 	.exec = revision_exec,
 };

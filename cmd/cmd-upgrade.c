@@ -117,7 +117,8 @@ int mig_cmd_run(struct mig_ctx *ctx, const struct mig_cmd *cmd, enum mig_run_mod
 			goto done;
 		}
 		if (from || to || i != 0) {
-			rc = mig_cmd_usage_error(cmd, "only the first target may be a range 'from:to'");
+			rc = mig_cmd_usage_error(cmd,
+						 "only the first target may be a range 'from:to'");
 			goto done;
 		}
 		if (mig_revgraph_split_range(targets.v[i], &from, &to) < 0) {

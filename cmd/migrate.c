@@ -16,6 +16,8 @@ static const struct mig_cmd *const commands[] = {
 	&cmd_ensure_version_entry,
 	&cmd_reflect_entry,
 	&cmd_revision_entry,
+	&cmd_diff_entry,
+	&cmd_check_entry,
 	&cmd_merge_entry,
 	&cmd_heads_entry,
 	&cmd_branches_entry,

@@ -62,6 +62,8 @@ extern const struct mig_cmd cmd_downgrade_entry;
 extern const struct mig_cmd cmd_stamp_entry;
 extern const struct mig_cmd cmd_ensure_version_entry;
 extern const struct mig_cmd cmd_verify_entry;
+extern const struct mig_cmd cmd_diff_entry;
+extern const struct mig_cmd cmd_check_entry;
 
 /* Shared by the revision commands (cmd-revision.c). */
 /* --format: "text" or "json"; a usage error (printed) otherwise. */
@@ -72,6 +74,35 @@ void mig_cmd_json_revisions(struct mig_str *out, const struct mig_revlist *revs)
  * done" and run the post-write hooks; returns the exit code. */
 int mig_cmd_write_revision(struct mig_ctx *ctx, const struct mig_revgraph *g,
 			   const struct mig_revision_opts *opts);
+
+/* Shared by revision --autogenerate, diff and check (cmd-diff.c, cmd-check.c). */
+/* What autogenerate compared and found. */
+struct mig_autogen {
+	struct mig_schema *declared;  /* the models */
+	struct mig_schema *reflected; /* the database */
+	struct mig_oplist upgrade;
+	struct mig_oplist downgrade;
+	struct mig_strlist hints;
+};
+void mig_autogen_release(struct mig_autogen *a);
+/* Load the models, connect (when not yet), reflect the database and compare,
+ * with the comparison settings of migrate.ini and renames (may be NULL).
+ * The reflection's warnings are printed with -v. Sets the error. */
+int mig_cmd_autogenerate(struct mig_ctx *ctx, const struct mig_strlist *renames,
+			 struct mig_autogen *out);
+/* Each hint on stderr as "hint: …". */
+void mig_cmd_print_hints(const struct mig_strlist *hints);
+/* "add_column 'users.email'": what an op is about, for progress lines. */
+void mig_cmd_describe_op(struct mig_str *out, const struct mig_op *op);
+/* A JSON array of ops, one object per line ({"op", "table", "name", "column",
+ * "yaml", "note"}), the closing bracket at indent; a JSON array of strings. */
+void mig_cmd_json_ops(struct mig_str *out, const struct mig_oplist *ops, int indent);
+void mig_cmd_json_strings(struct mig_str *out, const struct mig_strlist *l);
+/* The database's version rows as revisions (current), and the revisions
+ * that upgrading to the heads would apply (pending), in order. Connects
+ * when not yet connected. Sets the error. */
+int mig_cmd_pending_revisions(struct mig_ctx *ctx, const struct mig_revgraph *g,
+			      struct mig_revlist *current, struct mig_revlist *pending);
 
 /* Shared by upgrade, downgrade, stamp and ensure-version (cmd-upgrade.c):
  * parse TARGET... [--sql] [--purge], load the graph, connect (or, with --sql,

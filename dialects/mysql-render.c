@@ -367,6 +367,18 @@ static int render_type(const struct mig_render_ctx *ctx, const struct mig_op *op
 	return 0;
 }
 
+void my_render_type(const struct mig_type *t, const struct mig_schema *s, struct mig_str *out)
+{
+	struct mig_render_ctx ctx = { &mig_mysql_impl, s, false };
+	struct mig_op op;
+	memset(&op, 0, sizeof(op));
+	op.kind = MIG_OP_ALTER_COLUMN;
+	if (render_type(&ctx, &op, "?", t, NULL, out) < 0) {
+		mig_error_clear();
+		mig_type_format(out, t);
+	}
+}
+
 /* Whether MySQL refuses a plain literal default for t (TEXT, BLOB, JSON and
  * geometry take one only as an expression in parentheses, on MySQL 8). */
 static bool blob_type(const struct mig_type *t)

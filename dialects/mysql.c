@@ -404,4 +404,5 @@ const struct mig_dialect_impl mig_mysql_impl = {
 	.quote_literal = my_quote_literal,
 	.reflect = my_reflect,
 	.render_op = my_render_op,
+	.render_type = my_render_type,
 };

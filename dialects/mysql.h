@@ -19,5 +19,7 @@ int my_reflect(struct mig_db *db, const struct mig_reflect_opts *opts, struct mi
  * the MySQL impl). */
 int my_render_op(const struct mig_render_ctx *ctx, const struct mig_op *op,
 		 struct mig_strlist *out);
+/* A column type as MySQL writes it (the render_type slot). */
+void my_render_type(const struct mig_type *t, const struct mig_schema *s, struct mig_str *out);
 
 #endif

@@ -506,6 +506,28 @@ static int column_type(struct sr *r, struct mig_str *s, const struct mig_table *
 	return 0;
 }
 
+void sqlite_render_type(const struct mig_type *t, const struct mig_schema *s,
+			struct mig_str *out)
+{
+	struct mig_op op;
+	memset(&op, 0, sizeof(op));
+	op.kind = MIG_OP_ALTER_COLUMN;
+	struct sr r = { &mig_sqlite_impl, &op, s, MIG_STRLIST_INIT, MIG_ARENA_INIT };
+	struct mig_table tab;
+	struct mig_column col;
+	memset(&tab, 0, sizeof(tab));
+	memset(&col, 0, sizeof(col));
+	tab.name = "?";
+	col.name = "?";
+	col.type = *t;
+	if (column_type(&r, out, &tab, &col) < 0) {
+		mig_error_clear();
+		mig_type_format(out, t);
+	}
+	mig_arena_release(&r.arena);
+	mig_strlist_release(&r.stmts);
+}
+
 /* <column> IN ('a', 'b'): what keeps a column to an enum's values. */
 static void in_list(const struct sr *r, struct mig_str *s, const char *column,
 		    const char *const *values, size_t n)

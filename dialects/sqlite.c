@@ -521,5 +521,6 @@ const struct mig_dialect_impl mig_sqlite_impl = {
 	.quote_literal = sqlite_quote_literal,
 	.reflect = sqlite_reflect,
 	.render_op = sqlite_render_op,
+	.render_type = sqlite_render_type,
 	.verify = sqlite_verify,
 };

@@ -17,5 +17,8 @@ int sqlite_reflect(struct mig_db *db, const struct mig_reflect_opts *opts,
  * where SQLite has it, a table rebuild (which needs ctx->schema) elsewhere. */
 int sqlite_render_op(const struct mig_render_ctx *ctx, const struct mig_op *op,
 		     struct mig_strlist *out);
+/* A column type as SQLite declares it (the render_type slot). */
+void sqlite_render_type(const struct mig_type *t, const struct mig_schema *s,
+			struct mig_str *out);
 
 #endif

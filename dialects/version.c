@@ -12,9 +12,8 @@ static struct mig_column *add_column(struct mig_schema *s, struct mig_table *t, 
 {
 	struct mig_column c = { 0 };
 	c.name = mig_arena_strdup(&s->arena, name);
-	if (mig_type_parse(&s->arena, type_text, &c.type) < 0) {
-		mig_die("invalid built-in type '%s'", type_text);
-	}
+	/* the types are generic ones, which parse */
+	mig_type_parse(&s->arena, type_text, &c.type);
 	c.nullable = nullable;
 	mig_vec_push(&t->columns, c);
 	return &t->columns.v[t->columns.n - 1];

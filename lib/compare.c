@@ -309,6 +309,11 @@ static void rewrite(struct toks *t)
 			set_tok(t, i, TK_WORD, "current_timestamp");
 			cut(t, i + 1, 2);
 		}
+		if ((is(t, i, "curdate") || is(t, i, "current_date")) && is(t, i + 1, "(") &&
+		    is(t, i + 2, ")")) {
+			set_tok(t, i, TK_WORD, "current_date");
+			cut(t, i + 1, 2);
+		}
 	}
 }
 
@@ -399,6 +404,7 @@ struct rules {
 	bool deferrable;      /* constraints can be deferrable */
 	bool restrict_default; /* RESTRICT and NO ACTION are the same as none (MySQL) */
 	bool unique_index_is_constraint; /* a plain unique index is a unique constraint */
+	bool fk_index;        /* a foreign key has an index of its own (MySQL) */
 	bool rowid_pk;        /* an autoincrementing integer key is INTEGER whatever declared */
 	bool enum_checks;     /* enum columns are kept to their values by named CHECKs */
 };
@@ -430,12 +436,20 @@ static bool fold_whole(struct mig_str *t, const char *from, const char *to)
 	return true;
 }
 
+/* Whether t is exactly "<word>(n)"; *n gets n. */
+static bool one_param(const char *t, const char *word, int *n)
+{
+	size_t len = strlen(word);
+	int end = 0;
+	return strncmp(t, word, len) == 0 && t[len] == '(' &&
+	       sscanf(t + len, "(%d)%n", n, &end) == 1 && end > 0 && t[len + (size_t)end] == '\0';
+}
+
 /* "float(p)": single precision up to 24 bits, double above. */
 static void fold_float(struct mig_str *t, const char *single, const char *dbl)
 {
 	int p;
-	char tail;
-	if (sscanf(t->buf, "float(%d)%c", &p, &tail) == 1) {
+	if (one_param(t->buf, "float", &p)) {
 		mig_str_reset(t);
 		mig_str_add(t, p <= 24 ? single : dbl);
 	}
@@ -515,8 +529,7 @@ static void my_normalize_type(struct mig_str *t)
 		}
 	}
 	int p;
-	char tail;
-	if (sscanf(t->buf, "numeric(%d)%c", &p, &tail) == 1) {
+	if (one_param(t->buf, "numeric", &p)) {
 		mig_str_reset(t);
 		mig_str_addf(t, "numeric(%d,0)", p);
 	}
@@ -531,16 +544,16 @@ static void sqlite_normalize_type(struct mig_str *t)
 }
 
 static const struct rules rules_pg = {
-	"postgresql", pg_normalize_type, true, true, false, false, false, false,
+	"postgresql", pg_normalize_type, true, true, false, false, false, false, false,
 };
 static const struct rules rules_my = {
-	"mysql", my_normalize_type, true, false, true, true, false, false,
+	"mysql", my_normalize_type, true, false, true, true, true, false, false,
 };
 static const struct rules rules_sqlite = {
-	"sqlite", sqlite_normalize_type, false, true, false, false, true, true,
+	"sqlite", sqlite_normalize_type, false, true, false, false, false, true, true,
 };
 static const struct rules rules_generic = {
-	"", NULL, true, true, false, false, false, false,
+	"", NULL, true, true, false, false, false, false, false,
 };
 
 static const struct rules *rules_for(const struct mig_dialect_impl *impl)
@@ -575,7 +588,7 @@ static char *norm_type_with(const struct mig_dialect_impl *impl, const struct ru
 			while (isspace((unsigned char)q[1])) {
 				q++;
 			}
-			bool around = out.len && strchr("(),[", out.buf[out.len - 1]);
+			bool around = out.len && strchr("(,[", out.buf[out.len - 1]);
 			if (!around && q[1] && !strchr("(),[]", q[1])) {
 				mig_str_addch(&out, ' ');
 			}
@@ -1052,16 +1065,16 @@ static int enum_removal_error(const char *what, const char *const *old, size_t n
 			  "(write the revision by hand: move the rows off the value, then %s)",
 			  what, strchr(gone.buf, ',') ? "s" : "", gone.buf,
 			  native ? "an enum type cannot lose a value without being recreated"
-				 : "the values of an enum column are only ever added to",
+				 : "it only ever adds values to an enum column",
 			  native ? "create a new type, convert the columns and drop the old type"
-				 : "alter the column");
+				 : "alter the column's type");
 	} else {
 		mig_error(MIG_ECLASS_FILE,
 			  "%s: the models reorder the values, which autogenerate cannot do: %s "
 			  "(write the revision by hand)",
 			  what,
 			  native ? "an enum type cannot reorder its values without being recreated"
-				 : "the values of an enum column are only ever added to");
+				 : "it only ever adds values to an enum column");
 	}
 	mig_str_release(&gone);
 	return MIG_ERROR;
@@ -1215,22 +1228,23 @@ static void column_hints(struct cmp *c, const struct mig_table *dt, const struct
 			 const struct mig_table *rt, const struct mig_column *rc)
 {
 	const char *where = qn(c, dt->schema, dt->name);
-	bool did = dc->identity, rid = rc->identity;
-	if (did != rid || (did && (dc->identity_always != rc->identity_always ||
-				   dc->identity_start != rc->identity_start ||
-				   dc->identity_increment != rc->identity_increment))) {
-		if (c->d == &rules_pg || (!did && !rid)) {
-			struct mig_str m = MIG_STR_INIT, r = MIG_STR_INIT;
-			identity_text(&m, dc);
-			identity_text(&r, rc);
-			hint(c,
-			     "column '%s.%s' has %s in the models but %s in the database: "
-			     "autogenerate does not change identity columns (write an sql op)",
-			     where, dc->name, m.buf, r.buf);
-			mig_str_release(&m);
-			mig_str_release(&r);
-			return;
-		}
+	/* an autoincrementing key may be an identity column in the database
+	 * (DESIGN §5): only an identity the models ask for is compared */
+	bool differ = dc->identity &&
+		      (!rc->identity || dc->identity_always != rc->identity_always ||
+		       dc->identity_start != rc->identity_start ||
+		       dc->identity_increment != rc->identity_increment);
+	if (differ && c->d == &rules_pg) {
+		struct mig_str m = MIG_STR_INIT, r = MIG_STR_INIT;
+		identity_text(&m, dc);
+		identity_text(&r, rc);
+		hint(c,
+		     "column '%s.%s' has %s in the models but %s in the database: autogenerate "
+		     "does not change identity columns (write an sql op)",
+		     where, dc->name, m.buf, r.buf);
+		mig_str_release(&m);
+		mig_str_release(&r);
+		return;
 	}
 	if (autoincrements(dt, dc) != autoincrements(rt, rc)) {
 		hint(c,
@@ -1577,6 +1591,29 @@ static void create_fk(struct cmp *c, const struct mig_table *dt, const struct mi
 	push(c, P_CREATE_FK, &op);
 }
 
+/* MySQL gives a foreign key an index over its columns when no other index
+ * serves it, and reflection leaves that index out: a declared index over
+ * exactly a foreign key's columns is that index already. */
+static bool fk_index_stands_in(const struct cmp *c, const struct mig_index *ix,
+			       const struct mig_table *rt)
+{
+	if (!c->d->fk_index || ix->unique || ix->where || !same_using(ix->using, NULL)) {
+		return false;
+	}
+	for (size_t i = 0; i < rt->fks.n; i++) {
+		const struct mig_foreign_key *f = &rt->fks.v[i];
+		bool same = f->columns.n == ix->elems.n;
+		for (size_t k = 0; same && k < ix->elems.n; k++) {
+			same = ix->elems.v[k].column && !ix->elems.v[k].desc &&
+			       names_eq(c, ix->elems.v[k].column, f->columns.v[k]);
+		}
+		if (same) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static void compare_indexes(struct cmp *c, const struct mig_table *dt, const struct mig_table *rt)
 {
 	MIG_VEC(const struct mig_index *) dix = { 0 };
@@ -1598,7 +1635,7 @@ static void compare_indexes(struct cmp *c, const struct mig_table *dt, const str
 		if (match[i] >= 0 && !same_index(c, dix.v[i], rix.v[match[i]])) {
 			drop_index(c, rt, rix.v[match[i]]);
 			create_index(c, dt, dix.v[i]);
-		} else if (match[i] < 0) {
+		} else if (match[i] < 0 && !fk_index_stands_in(c, dix.v[i], rt)) {
 			create_index(c, dt, dix.v[i]);
 		}
 	}
@@ -1745,6 +1782,18 @@ static void compare_fks(struct cmp *c, const struct mig_table *dt, const struct 
 
 /* ---- one table in both ---- */
 
+/* Whether a dropped column and an added one could be the same column
+ * renamed: the same type (any enum for an enum). */
+static bool similar_columns(struct cmp *c, const struct mig_table *dt,
+			    const struct mig_column *dc, const struct mig_table *rt,
+			    const struct mig_column *rc)
+{
+	if (type_enum(c->decl, &dc->type) || type_enum(c->work, &rc->type)) {
+		return type_enum(c->decl, &dc->type) && type_enum(c->work, &rc->type);
+	}
+	return same_type(c, dt, dc, rt, rc);
+}
+
 static void rename_column_hint(struct cmp *c, const struct mig_table *dt, const char *old,
 			       const char *now, size_t add_at, size_t drop_at)
 {
@@ -1829,12 +1878,27 @@ static int compare_table(struct cmp *c, const struct mig_table *dt, const struct
 		op.column = rt->columns.v[dropped.v[k]].name;
 		push(c, P_DROP_COLUMN, &op);
 	}
-	if (added.n == 1 && dropped.n == 1) {
-		const struct mig_column *dc = &dt->columns.v[added.v[0]];
-		const struct mig_column *rc = &rt->columns.v[dropped.v[0]];
-		if (same_type(c, dt, dc, rt, rc) || (type_enum(c->decl, &dc->type) &&
-						     type_enum(c->work, &rc->type))) {
-			rename_column_hint(c, dt, rc->name, dc->name, first_add, first_drop);
+	/* one column lost and one of its type gained (among others): a rename? */
+	for (size_t k = 0; k < added.n; k++) {
+		const struct mig_column *dc = &dt->columns.v[added.v[k]];
+		size_t match = 0, other = 0;
+		for (size_t j = 0; j < dropped.n; j++) {
+			if (similar_columns(c, dt, dc, rt, &rt->columns.v[dropped.v[j]])) {
+				match++;
+				other = j;
+			}
+		}
+		if (match != 1) {
+			continue;
+		}
+		const struct mig_column *rc = &rt->columns.v[dropped.v[other]];
+		size_t back = 0;
+		for (size_t j = 0; j < added.n; j++) {
+			back += similar_columns(c, dt, &dt->columns.v[added.v[j]], rt, rc);
+		}
+		if (back == 1 && (dropped.n == 1 || added.n == 1)) {
+			rename_column_hint(c, dt, rc->name, dc->name, first_add + k,
+					   first_drop + other);
 		}
 	}
 	if (!pk_same && dt->pk.columns.n && !pk_with_column) {
@@ -2225,45 +2289,52 @@ static int rename_column(struct cmp *c, const char *spec, const char *table, con
 	return apply_rename(c, &op);
 }
 
-/* --rename old:new, tables first (a column rename may name the table by its
- * new name). */
+/* --rename old:new: a table when old names one in the database, else a
+ * column (table.old); tables first, so that a column rename may name its
+ * table by the new name. */
 static int apply_renames(struct cmp *c)
 {
 	const struct mig_strlist *l = c->opts->renames;
-	for (int pass = 0; l && pass < 2; pass++) {
-		for (size_t i = 0; i < l->n; i++) {
-			const char *spec = l->v[i];
-			const char *colon = strchr(spec, ':');
-			if (!colon || colon == spec || !colon[1] || strchr(colon + 1, ':')) {
-				return rename_error(spec, "write old:new (a table) or "
-							  "table.old:new (a column)");
-			}
-			char *old = xstrndup(spec, (size_t)(colon - spec));
-			const char *now = colon + 1;
-			const char *schema, *name;
-			mig_split_qualname(&c->arena, old, &schema, &name);
-			const struct mig_table *rt = mig_schema_find_table(c->work, schema, name);
-			bool is_table = rt && !mig_schema_find_table(c->decl, schema, now);
-			const char *dot = strrchr(old, '.');
-			if (!rt && !dot) {
-				free(old);
-				return rename_error(spec, "the database has no table '%s'", spec);
-			}
-			int rc = 0;
-			if (pass == 0 && (is_table || !dot)) {
-				rc = rename_table(c, spec, rt, now);
-			} else if (pass == 1 && !is_table && dot) {
-				char *table = xstrndup(old, (size_t)(dot - old));
-				rc = rename_column(c, spec, table, dot + 1, now);
-				free(table);
-			}
-			free(old);
-			if (rc < 0) {
-				return rc;
-			}
-		}
+	int rc = 0;
+	if (!l || !l->n) {
+		return 0;
 	}
-	return 0;
+	bool *column = xcalloc(l->n, sizeof(bool));
+	for (size_t i = 0; i < l->n && rc == 0; i++) {
+		const char *spec = l->v[i];
+		const char *colon = strchr(spec, ':');
+		if (!colon || colon == spec || !colon[1] || strchr(colon + 1, ':')) {
+			rc = rename_error(spec, "write old:new (a table) or table.old:new (a "
+						"column)");
+			break;
+		}
+		char *old = xstrndup(spec, (size_t)(colon - spec));
+		const char *schema, *name;
+		mig_split_qualname(&c->arena, old, &schema, &name);
+		const struct mig_table *rt = mig_schema_find_table(c->work, schema, name);
+		if (rt) {
+			rc = rename_table(c, spec, rt, colon + 1);
+		} else if (strchr(old, '.')) {
+			column[i] = true;
+		} else {
+			rc = rename_error(spec, "the database has no table '%s'", old);
+		}
+		free(old);
+	}
+	for (size_t i = 0; i < l->n && rc == 0; i++) {
+		if (!column[i]) {
+			continue;
+		}
+		const char *spec = l->v[i];
+		const char *colon = strchr(spec, ':');
+		char *old = xstrndup(spec, (size_t)(colon - spec));
+		char *dot = strrchr(old, '.');
+		*dot = '\0';
+		rc = rename_column(c, spec, old, dot + 1, colon + 1);
+		free(old);
+	}
+	free(column);
+	return rc;
 }
 
 /* ---- putting it together ---- */
@@ -2337,6 +2408,14 @@ static void create_needed_enums(struct cmp *c)
 	}
 }
 
+/* "'a', 'b' and 'c'" */
+static void quoted_list(struct mig_str *s, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		mig_str_addf(s, "%s'%s'", i == 0 ? "" : i + 1 == n ? " and " : ", ", v[i]);
+	}
+}
+
 /* The downgrade: the inverse of every op, against the schema before it.
  * A value added to an enum has none: it stays, and the downgrade says so. */
 static int invert(struct cmp *c, const struct mig_oplist *up, const struct mig_schema *reflected,
@@ -2344,7 +2423,7 @@ static int invert(struct cmp *c, const struct mig_oplist *up, const struct mig_s
 {
 	struct mig_oplist rest;
 	struct mig_schema *before = mig_schema_copy(reflected);
-	struct mig_strlist kept = MIG_STRLIST_INIT;
+	struct mig_str says = MIG_STR_INIT;
 	int rc = 0;
 	mig_oplist_init(&rest);
 	for (size_t i = 0; i < up->ops.n; i++) {
@@ -2358,32 +2437,42 @@ static int invert(struct cmp *c, const struct mig_oplist *up, const struct mig_s
 		    (rc = mig_schema_apply(before, op)) < 0) {
 			goto done;
 		}
-		mig_strlist_push_owned(&kept, xasprintf("'%s' of enum '%s'", op->value,
-							qn(c, op->schema, op->name)));
+		bool first = i == 0 || up->ops.v[i - 1].kind != MIG_OP_ADD_ENUM_VALUE ||
+			     !mig_streq(up->ops.v[i - 1].name, op->name) ||
+			     !mig_streq(up->ops.v[i - 1].schema, op->schema);
+		if (!first) {
+			continue;
+		}
+		MIG_VEC(const char *) values = { 0 };
+		for (size_t k = i; k < up->ops.n && up->ops.v[k].kind == MIG_OP_ADD_ENUM_VALUE &&
+				   mig_streq(up->ops.v[k].name, op->name) &&
+				   mig_streq(up->ops.v[k].schema, op->schema);
+		     k++) {
+			mig_vec_push(&values, up->ops.v[k].value);
+		}
+		mig_str_addf(&says, "%sthe upgrade adds ", says.len ? "; " : "");
+		quoted_list(&says, values.v, values.n);
+		mig_str_addf(&says, " to enum '%s'", qn(c, op->schema, op->name));
+		mig_vec_free(&values);
 	}
 	size_t first = down->ops.n;
 	if ((rc = mig_oplist_invert(&rest, before, down)) < 0) {
 		goto done;
 	}
-	if (kept.n) {
-		struct mig_str s = MIG_STR_INIT;
-		mig_str_add(&s, "the upgrade adds the value");
-		mig_str_add(&s, kept.n > 1 ? "s " : " ");
-		for (size_t i = 0; i < kept.n; i++) {
-			mig_str_addf(&s, "%s%s", i == 0 ? "" : i + 1 == kept.n ? " and " : ", ",
-				     kept.v[i]);
-		}
-		mig_str_add(&s, ", which the downgrade leaves (an enum value cannot be removed "
-				"without recreating the type)");
-		hint(c, "%s", s.buf);
+	if (says.len) {
+		mig_str_add(&says, c->native_enums
+					   ? ", which the downgrade leaves: a value cannot be removed "
+					     "from an enum type without recreating it"
+					   : ", which the downgrade leaves: add_enum_value has no "
+					     "inverse (write one by hand if the value must go)");
+		hint(c, "%s", says.buf);
 		if (down->ops.n > first) {
 			struct mig_op *o = &down->ops.v[first];
-			o->note = mig_arena_strdup(&down->pool.arena, s.buf);
+			o->note = mig_arena_strdup(&down->pool.arena, says.buf);
 		}
-		mig_str_release(&s);
 	}
 done:
-	mig_strlist_release(&kept);
+	mig_str_release(&says);
 	mig_oplist_release(&rest);
 	mig_schema_free(before);
 	return rc;

@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- paths ---- */
 
@@ -337,18 +338,17 @@ static void json_uint(struct mig_str *out, unsigned v)
 	}
 }
 
-static void format_json(const struct mig_report *r, struct mig_str *out)
+void mig_report_json_members(const struct mig_report *r, struct mig_str *out)
 {
-	mig_str_add(out, "{\n");
 	if (r->ref) {
-		mig_str_add(out, "  \"ref\": ");
+		mig_str_add(out, "\"ref\": ");
 		mig_json_string(out, r->ref);
-		mig_str_add(out, ",\n  \"merge_base\": ");
+		mig_str_add(out, ", \"merge_base\": ");
 		mig_json_string(out, r->merge_base);
-		mig_str_add(out, ",\n  \"added_revisions\": [");
+		mig_str_add(out, ", \"added_revisions\": [");
 		for (size_t i = 0; i < r->added.n; i++) {
 			const struct mig_report_rev *a = &r->added.v[i];
-			mig_str_add(out, i ? ",\n    " : "\n    ");
+			mig_str_add(out, i ? ",\n  " : "\n  ");
 			mig_str_add(out, "{\"revision\": ");
 			mig_json_string(out, a->id);
 			mig_str_add(out, ", \"down_revisions\": [");
@@ -364,15 +364,15 @@ static void format_json(const struct mig_report *r, struct mig_str *out)
 			mig_json_string(out, a->path);
 			mig_str_addch(out, '}');
 		}
-		mig_str_add(out, r->added.n ? "\n  ],\n" : "],\n");
+		mig_str_add(out, r->added.n ? "\n], " : "], ");
 	}
 	if (r->verified >= 0) {
-		mig_str_addf(out, "  \"verified\": %ld,\n", r->verified);
+		mig_str_addf(out, "\"verified\": %ld, ", r->verified);
 	}
-	mig_str_add(out, "  \"findings\": [");
+	mig_str_add(out, "\"findings\": [");
 	for (size_t i = 0; i < r->findings.n; i++) {
 		const struct mig_finding *f = &r->findings.v[i];
-		mig_str_add(out, i ? ",\n    " : "\n    ");
+		mig_str_add(out, i ? ",\n  " : "\n  ");
 		mig_str_add(out, "{\"kind\": ");
 		mig_json_string(out, mig_finding_kind_name(f->kind));
 		mig_str_add(out, ", \"severity\": ");
@@ -389,25 +389,37 @@ static void format_json(const struct mig_report *r, struct mig_str *out)
 		mig_json_string(out, f->message);
 		mig_str_addch(out, '}');
 	}
-	mig_str_add(out, r->findings.n ? "\n  ],\n" : "],\n");
-	mig_str_addf(out, "  \"errors\": %zu\n}\n", mig_report_errors(r));
+	mig_str_add(out, r->findings.n ? "\n], " : "], ");
+	mig_str_addf(out, "\"errors\": %zu", mig_report_errors(r));
 }
 
-void mig_report_format(const struct mig_report *r, enum mig_report_format f, struct mig_str *out)
+void mig_report_format(const struct mig_report *r, enum mig_report_format f, unsigned parts,
+		       struct mig_str *out)
 {
 	if (f == MIG_REPORT_JSON) {
-		format_json(r, out);
+		mig_str_addch(out, '{');
+		mig_report_json_members(r, out);
+		mig_str_add(out, "}\n");
 		return;
 	}
-	format_added(r, out);
+	if (parts & MIG_REPORT_ADDED) {
+		format_added(r, out);
+	}
 	for (size_t i = 0; i < r->findings.n; i++) {
+		const struct mig_finding *fi = &r->findings.v[i];
+		bool note = fi->severity == MIG_SEVERITY_NOTE;
+		if (!(parts & (note ? MIG_REPORT_NOTES : MIG_REPORT_FINDINGS))) {
+			continue;
+		}
 		if (f == MIG_REPORT_GITHUB) {
-			format_github_finding(&r->findings.v[i], out);
+			format_github_finding(fi, out);
 		} else {
-			format_text_finding(&r->findings.v[i], out);
+			format_text_finding(fi, out);
 		}
 	}
-	format_verified(r, out);
+	if (parts & MIG_REPORT_VERIFIED) {
+		format_verified(r, out);
+	}
 }
 
 /* Where a text's line number starts: the offsets of its lines. */
@@ -706,6 +718,13 @@ static int load_work(struct basecheck *c)
 	return rc;
 }
 
+/* The absolute path of a path relative to the root of the working tree. New
+ * string. */
+static char *abs_path(const struct basecheck *c, const char *rel)
+{
+	return xasprintf("%s/%s", strcmp(c->repo.root, "/") == 0 ? "" : c->repo.root, rel);
+}
+
 /* History rewrites: files of the merge base that the working tree changed
  * or deleted. */
 static int check_rewrites(struct basecheck *c, struct mig_report *report)
@@ -716,16 +735,18 @@ static int check_rewrites(struct basecheck *c, struct mig_report *report)
 		const struct blobfile *bf = &c->base_files.v[i];
 		const struct mig_revision *rev = mig_revgraph_at(c->base, i);
 		char *disk = mig_path_join(c->versions, base_name(bf->path));
+		char *abs = abs_path(c, bf->path);
+		char *shown = mig_report_shown_path(abs);
 		char *data = NULL;
 		size_t len = 0;
 		git_oid now;
 		int rc = 0;
 		if (!mig_path_exists(disk)) {
-			mig_report_add(report, MIG_FINDING_HISTORY_REWRITE, MIG_SEVERITY_ERROR,
-				       bf->path, 0, 0,
+			mig_report_add(report, MIG_FINDING_HISTORY_REWRITE, MIG_SEVERITY_ERROR, abs, 0,
+				       0,
 				       "history rewrite: revision %s was deleted, but it is in %s "
 				       "(merge base %s); restore it with 'git checkout %s -- %s'",
-				       rev->id, c->ref, mb, mb, bf->path);
+				       rev->id, c->ref, mb, mb, shown);
 		} else if (git_repository_hashfile(&now, c->repo.git, disk, GIT_OBJECT_BLOB,
 						   NULL) < 0) {
 			rc = git_fail(MIG_ECLASS_OS, "cannot read '%s'", disk);
@@ -734,16 +755,18 @@ static int check_rewrites(struct basecheck *c, struct mig_report *report)
 			if (rc == 0) {
 				unsigned line = mig_first_changed_line(bf->data, bf->len, data, len);
 				mig_report_add(report, MIG_FINDING_HISTORY_REWRITE,
-					       MIG_SEVERITY_ERROR, bf->path, line ? line : 1, 0,
+					       MIG_SEVERITY_ERROR, abs, line ? line : 1, 0,
 					       "history rewrite: revision %s was edited, but it is in "
 					       "%s (merge base %s) as it was; restore it with 'git "
 					       "checkout %s -- %s' and make the change in a new "
 					       "revision",
-					       rev->id, c->ref, mb, mb, bf->path);
+					       rev->id, c->ref, mb, mb, shown);
 			}
 		}
 		free(data);
 		free(disk);
+		free(abs);
+		free(shown);
 		if (rc < 0) {
 			return rc;
 		}
@@ -762,6 +785,7 @@ static int collect_added(struct basecheck *c, struct mig_report *report)
 			continue;
 		}
 		char *path = rel_join(c->rel, base_name(rev->path));
+		char *shown = mig_report_shown_path(rev->path);
 		struct mig_report_rev a = { 0 };
 		a.id = mig_arena_strdup(&report->arena, rev->id);
 		a.down = mig_arena_alloc(&report->arena, (rev->ndown + 1) * sizeof(*a.down));
@@ -770,7 +794,8 @@ static int collect_added(struct basecheck *c, struct mig_report *report)
 		}
 		a.ndown = rev->ndown;
 		a.message = mig_arena_strdup(&report->arena, rev->message);
-		a.path = mig_arena_strdup(&report->arena, path);
+		a.path = mig_arena_strdup(&report->arena, shown);
+		free(shown);
 		mig_vec_push(&report->added, a);
 		if (mig_revgraph_get(c->at_ref, rev->id)) {
 			free(path);
@@ -834,7 +859,8 @@ static void check_stale(struct basecheck *c, struct mig_report *report)
 				}
 			}
 			join_ids(&s, &heads);
-			mig_report_add(report, MIG_FINDING_STALE_BRANCH, MIG_SEVERITY_ERROR, rev->path,
+			char *abs = abs_path(c, rev->path);
+			mig_report_add(report, MIG_FINDING_STALE_BRANCH, MIG_SEVERITY_ERROR, abs,
 				       rev->pos_down_revision.line, rev->pos_down_revision.column,
 				       "stale branch: revision %s is based on %s, which is no longer "
 				       "a head on %s (%s %s there); bring %s into this branch and "
@@ -842,6 +868,7 @@ static void check_stale(struct basecheck *c, struct mig_report *report)
 				       rev->id, old->id, c->ref, s.buf,
 				       heads.n == 1 ? "is the head" : "are the heads", c->ref,
 				       heads.n == 1 ? "" : "[", s.buf, heads.n == 1 ? "" : "]");
+			free(abs);
 			free(from);
 			mig_str_release(&s);
 			mig_revlist_release(&heads);
@@ -870,19 +897,21 @@ static void check_heads(struct basecheck *c, struct mig_report *report)
 	}
 	for (size_t i = 0; i < heads.n; i++) {
 		const struct mig_revision *h = heads.v[i];
+		char *abs = abs_path(c, h->path);
 		if (need_ref) {
-			mig_report_add(report, MIG_FINDING_MULTIPLE_HEADS, MIG_SEVERITY_ERROR, h->path,
+			mig_report_add(report, MIG_FINDING_MULTIPLE_HEADS, MIG_SEVERITY_ERROR, abs,
 				       h->pos_revision.line, h->pos_revision.column,
 				       "multiple heads after merging with %s: %s; bring %s into this "
 				       "branch and run 'migrate merge heads -m \"merge\"'",
 				       c->ref, s.buf, c->ref);
 		} else {
-			mig_report_add(report, MIG_FINDING_MULTIPLE_HEADS, MIG_SEVERITY_ERROR, h->path,
+			mig_report_add(report, MIG_FINDING_MULTIPLE_HEADS, MIG_SEVERITY_ERROR, abs,
 				       h->pos_revision.line, h->pos_revision.column,
 				       "multiple heads after merging with %s: %s; run 'migrate "
 				       "merge heads -m \"merge\"'",
 				       c->ref, s.buf);
 		}
+		free(abs);
 	}
 done:
 	mig_str_release(&s);
@@ -1015,20 +1044,12 @@ static void history_select_sql(const struct mig_dialect_impl *impl, const char *
 	mig_dialect_quote_ident(impl, out, "id");
 }
 
-/* The path a finding shows for a revision file: relative to the root of
- * its git working tree when there is one. New string. */
-static char *shown_path(const struct repo *r, const char *path)
-{
-	char *rel = r->git ? repo_relative(r, path) : NULL;
-	return rel ? rel : xstrdup(path);
-}
-
 /* Report one applied revision whose file changed. */
 static void report_changed(struct mig_report *report, const struct repo *repo,
 			   const struct mig_revision *rev, const struct applied_row *row,
 			   const char *data, size_t len)
 {
-	char *path = shown_path(repo, rev->path);
+	char *path = mig_report_shown_path(rev->path);
 	struct mig_str when = MIG_STR_INIT;
 	unsigned line = 0;
 	bool have_blob = false;
@@ -1051,13 +1072,14 @@ static void report_changed(struct mig_report *report, const struct repo *repo,
 	if (have_blob) {
 		char sid[13];
 		short_id(sid, row->checksum);
-		mig_report_add(report, MIG_FINDING_APPLIED_CHANGED, MIG_SEVERITY_ERROR, path,
+		mig_report_add(report, MIG_FINDING_APPLIED_CHANGED, MIG_SEVERITY_ERROR, rev->path,
 			       line ? line : 1, 0,
 			       "applied revision %s changed since it was applied%s; restore it "
 			       "with 'git show %s > %s' and make the change in a new revision",
 			       rev->id, when.buf, sid, path);
 	} else {
-		mig_report_add(report, MIG_FINDING_APPLIED_CHANGED, MIG_SEVERITY_ERROR, path, 0, 0,
+		mig_report_add(report, MIG_FINDING_APPLIED_CHANGED, MIG_SEVERITY_ERROR, rev->path, 0,
+			       0,
 			       "applied revision %s changed since it was applied%s (it was blob "
 			       "%s then); restore it as it was and make the change in a new "
 			       "revision",
@@ -1175,5 +1197,257 @@ done:
 	mig_revlist_release(&known);
 	mig_strlist_release(&ids);
 	git_libgit2_shutdown();
+	return rc;
+}
+
+/* ---- the schema the revisions produce ---- */
+
+int mig_gitcheck_offline_schema(const struct mig_revgraph *g, struct mig_schema **out,
+				size_t *nsql)
+{
+	struct mig_revlist none = MIG_REVLIST_INIT, heads = MIG_REVLIST_INIT,
+			   revs = MIG_REVLIST_INIT;
+	struct mig_schema *s = mig_schema_new();
+	bool opaque = false;
+	size_t n = 0;
+	int rc;
+
+	mig_revgraph_heads(g, false, &heads);
+	rc = mig_revgraph_upgrade_revs(g, &none, &heads, &revs);
+	for (size_t i = 0; rc == 0 && i < revs.n; i++) {
+		struct mig_revision_file *f = NULL;
+		bool has_sql = false;
+		rc = mig_revision_load_full(revs.v[i]->path, &f);
+		for (size_t k = 0; rc == 0 && k < (f ? f->upgrade.ops.n : 0); k++) {
+			int a = mig_schema_apply(s, &f->upgrade.ops.v[k]);
+			if (a == MIG_APPLY_OPAQUE) {
+				has_sql = opaque = true;
+			} else if (a < 0 && opaque) {
+				/* after an sql op the schema is a guess: go on with it */
+				mig_error_clear();
+			} else if (a < 0) {
+				rc = a;
+			}
+		}
+		n += has_sql;
+		mig_revision_file_free(f);
+	}
+	if (rc == 0) {
+		*out = s;
+		s = NULL;
+		if (nsql) {
+			*nsql = n;
+		}
+	}
+	mig_schema_free(s);
+	mig_revlist_release(&revs);
+	mig_revlist_release(&heads);
+	return rc;
+}
+
+/* The statements that make, enter and drop a throwaway schema (PostgreSQL)
+ * or database (MySQL) named by the quoted name q; NULL where there is none. */
+struct scratch_sql {
+	char *create, *enter, *drop;
+};
+
+static void scratch_sql_init(struct scratch_sql *x, const char *dialect, const char *q)
+{
+	memset(x, 0, sizeof(*x));
+	if (strcmp(dialect, "postgresql") == 0) {
+		x->create = xasprintf("CREATE SCHEMA %s", q);
+		x->enter = xasprintf("SET search_path TO %s", q);
+		x->drop = xasprintf("DROP SCHEMA %s CASCADE", q);
+	} else if (strcmp(dialect, "mysql") == 0) {
+		x->create = xasprintf("CREATE DATABASE %s", q);
+		x->enter = xasprintf("USE %s", q);
+		x->drop = xasprintf("DROP DATABASE %s", q);
+	}
+}
+
+static void scratch_sql_release(struct scratch_sql *x)
+{
+	free(x->create);
+	free(x->enter);
+	free(x->drop);
+}
+
+int mig_gitcheck_scratch_schema(const char *url_text, const struct mig_revgraph *g,
+				const struct mig_config *cfg, struct mig_schema **out,
+				const struct mig_dialect_impl **impl)
+{
+	static const char *const heads[] = { "heads" };
+	struct mig_url *url = NULL;
+	struct mig_db *db = NULL;
+	struct scratch_sql x = { 0 };
+	struct mig_config c = *cfg;
+	struct mig_run_opts o = { 0 };
+	struct mig_reflect_opts ropts = { 0 };
+	char *name = xasprintf("migrate_scratch_%ld", (long)getpid());
+	char *q = NULL;
+	bool made = false;
+	int rc;
+
+	rc = mig_url_parse(&url, url_text);
+	if (rc < 0) {
+		goto done;
+	}
+	if (strcmp(url->dialect, "sqlite") == 0) {
+		rc = mig_db_open(&db, "sqlite://");
+	} else {
+		rc = mig_db_open_url(&db, url);
+	}
+	if (rc < 0) {
+		goto done;
+	}
+	q = mig_db_quote_ident(db, name);
+	scratch_sql_init(&x, mig_dialect_name(mig_db_dialect(db)), q);
+	if (x.create) {
+		rc = mig_db_exec(db, x.create);
+		made = rc == 0;
+		if (rc == 0) {
+			rc = mig_db_exec(db, x.enter);
+		}
+		if (rc < 0) {
+			goto done;
+		}
+	}
+	/* everything, the version table too, in the throwaway schema */
+	c.version_table_schema = NULL;
+	o.mode = MIG_RUN_UPGRADE;
+	o.targets = heads;
+	o.ntargets = 1;
+	rc = mig_run(db, mig_db_dialect(db), g, &c, &o);
+	if (rc < 0) {
+		goto done;
+	}
+	ropts.version_table = cfg->version_table;
+	ropts.history_table = MIG_HISTORY_TABLE;
+	ropts.exclude_tables = &cfg->exclude_tables;
+	rc = mig_db_reflect(db, &ropts, out);
+	if (rc == 0 && impl) {
+		*impl = mig_db_dialect(db);
+	}
+done:
+	if (made) {
+		/* drop it whatever happened, keeping the error of a failure */
+		char *msg = rc < 0 ? xstrdup(mig_error_last()) : NULL;
+		enum mig_error_class klass = mig_error_class_last();
+		int drc = mig_db_exec(db, x.drop);
+		if (msg) {
+			mig_error(klass, "%s", msg);
+		} else if (drc < 0) {
+			rc = drc;
+			mig_schema_free(*out);
+			*out = NULL;
+		}
+		free(msg);
+	}
+	scratch_sql_release(&x);
+	mig_db_close(db);
+	mig_url_free(url);
+	free(q);
+	free(name);
+	return rc;
+}
+
+/* ---- drift ---- */
+
+/* Whether two drop ops drop the same object. */
+static bool same_drop(const struct mig_op *a, const struct mig_op *b)
+{
+	if (a->kind != b->kind || !mig_streq(a->schema, b->schema) ||
+	    !mig_streq(a->table, b->table)) {
+		return false;
+	}
+	switch (a->kind) {
+	case MIG_OP_DROP_TABLE:
+		return true;
+	case MIG_OP_DROP_COLUMN:
+		return mig_streq(a->column, b->column);
+	case MIG_OP_DROP_CONSTRAINT:
+		return a->constraint == b->constraint && mig_streq(a->name, b->name);
+	case MIG_OP_DROP_INDEX:
+	case MIG_OP_DROP_ENUM:
+		return mig_streq(a->name, b->name);
+	default:
+		return false;
+	}
+}
+
+/* "table 'billing.invoices'", "column 'users.age'"… for a drop op. */
+static void describe_drop(struct mig_str *out, const struct mig_op *op)
+{
+	struct mig_str t = MIG_STR_INIT;
+	if (op->schema) {
+		mig_str_addf(&t, "%s.", op->schema);
+	}
+	mig_str_add(&t, op->table ? op->table : "");
+	switch (op->kind) {
+	case MIG_OP_DROP_TABLE:
+		mig_str_addf(out, "table '%s'", t.buf);
+		break;
+	case MIG_OP_DROP_COLUMN:
+		mig_str_addf(out, "column '%s.%s'", t.buf, op->column);
+		break;
+	case MIG_OP_DROP_INDEX:
+		mig_str_addf(out, "index '%s' on '%s'", op->name, t.buf);
+		break;
+	case MIG_OP_DROP_CONSTRAINT:
+		if (op->constraint == MIG_CONSTRAINT_PRIMARY) {
+			mig_str_add(out, "primary key");
+		} else if (op->constraint == MIG_CONSTRAINT_FOREIGNKEY) {
+			mig_str_add(out, "foreign key");
+		} else {
+			mig_str_addf(out, "%s constraint", mig_constraint_type_name(op->constraint));
+		}
+		if (op->name) {
+			mig_str_addf(out, " '%s'", op->name);
+		}
+		mig_str_addf(out, " on '%s'", t.buf);
+		break;
+	default: /* drop_enum */
+		mig_str_addf(out, "enum '%s%s%s'", op->schema ? op->schema : "",
+			     op->schema ? "." : "", op->name);
+		break;
+	}
+	mig_str_release(&t);
+}
+
+int mig_gitcheck_drift(const struct mig_dialect_impl *impl, const struct mig_schema *reflected,
+		       const struct mig_schema *revisions, const struct mig_schema *declared,
+		       const struct mig_compare_opts *opts, struct mig_report *report)
+{
+	struct mig_oplist to_revs, to_models, down;
+	struct mig_str s = MIG_STR_INIT;
+	int rc;
+
+	mig_oplist_init(&to_revs);
+	mig_oplist_init(&to_models);
+	mig_oplist_init(&down);
+	rc = mig_compare(impl, revisions, reflected, opts, &to_revs, &down, NULL);
+	if (rc == 0) {
+		rc = mig_compare(impl, declared, reflected, opts, &to_models, &down, NULL);
+	}
+	for (size_t i = 0; rc == 0 && i < to_revs.ops.n; i++) {
+		const struct mig_op *op = &to_revs.ops.v[i];
+		bool both = false;
+		for (size_t k = 0; k < to_models.ops.n && !both; k++) {
+			both = same_drop(op, &to_models.ops.v[k]);
+		}
+		if (!both) {
+			continue;
+		}
+		mig_str_reset(&s);
+		describe_drop(&s, op);
+		mig_report_add(report, MIG_FINDING_DRIFT, MIG_SEVERITY_ERROR, NULL, 0, 0,
+			       "drift: %s is in the database, but neither the revisions nor the "
+			       "models have it",
+			       s.buf);
+	}
+	mig_str_release(&s);
+	mig_oplist_release(&to_revs);
+	mig_oplist_release(&to_models);
+	mig_oplist_release(&down);
 	return rc;
 }

@@ -43,6 +43,13 @@ struct run {
 	char *applied_by;
 
 	struct mig_strlist rows;    /* the version rows as read */
+	/* Inside a transaction, the version rows and history rows of the steps
+	 * are written once, before the commit: nobody sees them earlier, and one
+	 * UPDATE of the same row per step would cost PostgreSQL a longer chain
+	 * of row versions each time. flushed is what the table holds. */
+	struct mig_revlist flushed;
+	MIG_VEC(struct mig_history_row) pending;
+	struct mig_arena pending_arena;
 	struct mig_revlist current; /* the version rows as revisions, kept up to date */
 	struct mig_plan plan;
 	struct item *items; /* plan.steps.n of them */
@@ -195,16 +202,20 @@ static void error_restore(struct saved_error *s, const char *suffix)
 
 /* ---- public helpers ---- */
 
-void mig_run_checksum_data(const char *data, size_t len, char *hex)
+int mig_run_checksum_data(const char *data, size_t len, char *hex)
 {
 	git_oid oid;
+	int rc = 0;
 	git_libgit2_init();
 	if (git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) != 0) {
-		mig_die("cannot hash a revision file: %s",
-			git_error_last() ? git_error_last()->message : "unknown error");
+		const git_error *e = git_error_last();
+		rc = mig_error(MIG_ECLASS_OS, "cannot compute a git blob id: %s",
+			       e ? e->message : "unknown error");
+	} else {
+		git_oid_tostr(hex, 41, &oid);
 	}
-	git_oid_tostr(hex, 41, &oid);
 	git_libgit2_shutdown();
+	return rc;
 }
 
 int mig_run_checksum(const char *path, char *hex)
@@ -214,9 +225,9 @@ int mig_run_checksum(const char *path, char *hex)
 	if (mig_file_read(path, &data, &len) < 0) {
 		return MIG_ERROR;
 	}
-	mig_run_checksum_data(data, len, hex);
+	int rc = mig_run_checksum_data(data, len, hex);
 	free(data);
-	return 0;
+	return rc;
 }
 
 void mig_run_describe_step(struct mig_str *out, const struct mig_step *step)
@@ -294,8 +305,15 @@ static void script_add(struct run *r, const char *text)
 static int stmt(struct run *r, const char *sql)
 {
 	if (!r->db) {
+		/* an sql op may end in its own ';' */
+		size_t n = strlen(sql);
+		while (n && (sql[n - 1] == ';' || sql[n - 1] == ' ' || sql[n - 1] == '\n' ||
+			     sql[n - 1] == '\t' || sql[n - 1] == '\r')) {
+			n--;
+		}
 		struct mig_str s = MIG_STR_INIT;
-		mig_str_addf(&s, "%s;", sql);
+		mig_str_addn(&s, sql, n);
+		mig_str_addch(&s, ';');
 		script_add(r, s.buf);
 		mig_str_release(&s);
 		return 0;
@@ -319,10 +337,18 @@ static int tx_begin(struct run *r)
 	return rc;
 }
 
+static int flush_pending(struct run *r);
+
 static int tx_commit(struct run *r)
 {
 	if (!r->in_tx) {
 		return 0;
+	}
+	if (r->db) {
+		int rc = flush_pending(r);
+		if (rc < 0) {
+			return rc;
+		}
 	}
 	r->in_tx = false;
 	if (!r->db) {
@@ -406,7 +432,9 @@ static int read_rows(struct run *r, bool lenient)
 		return rc;
 	}
 	if (!lenient) {
-		return mig_revgraph_current(r->g, &r->rows, &r->current);
+		rc = mig_revgraph_current(r->g, &r->rows, &r->current);
+		revlist_copy(&r->flushed, &r->current);
+		return rc;
 	}
 	for (size_t i = 0; i < r->rows.n; i++) {
 		const struct mig_revision *rev = mig_revgraph_get(r->g, r->rows.v[i]);
@@ -480,6 +508,45 @@ static int history_insert(struct run *r, const struct mig_history_row *rows, siz
 	return rc;
 }
 
+/* Write the version rows (as r->current says) and the history rows that the
+ * steps of the transaction left pending. */
+static int flush_pending(struct run *r)
+{
+	struct mig_revlist del = MIG_REVLIST_INIT, ins = MIG_REVLIST_INIT;
+	struct mig_strlist sql = MIG_STRLIST_INIT;
+	int rc = 0;
+	for (size_t i = 0; i < r->flushed.n; i++) {
+		if (!mig_revlist_has(&r->current, r->flushed.v[i])) {
+			mig_vec_push(&del, r->flushed.v[i]);
+		}
+	}
+	for (size_t i = 0; i < r->current.n; i++) {
+		if (!mig_revlist_has(&r->flushed, r->current.v[i])) {
+			mig_vec_push(&ins, r->current.v[i]);
+		}
+	}
+	version_sql(r, &del, &ins, &sql);
+	for (size_t i = 0; rc == 0 && i < sql.n; i++) {
+		rc = stmt(r, sql.v[i]);
+	}
+	/* in statements of a bounded size */
+	for (size_t i = 0; rc == 0 && i < r->pending.n; i += 200) {
+		size_t n = r->pending.n - i < 200 ? r->pending.n - i : 200;
+		rc = history_insert(r, &r->pending.v[i], n);
+	}
+	if (rc < 0) {
+		mig_error_prefix("cannot record the run in the version table");
+	} else {
+		revlist_copy(&r->flushed, &r->current);
+		r->pending.n = 0;
+		mig_arena_release(&r->pending_arena);
+	}
+	mig_strlist_release(&sql);
+	mig_revlist_release(&del);
+	mig_revlist_release(&ins);
+	return rc;
+}
+
 /* ---- planning ---- */
 
 /* The plan of an upgrade from current to exactly the rows final (each step
@@ -527,9 +594,9 @@ static int load_items(struct run *r)
 		if (mig_file_read(rev->path, &data, &len) < 0) {
 			return MIG_ERROR;
 		}
-		mig_run_checksum_data(data, len, r->items[i].checksum);
+		int rc = mig_run_checksum_data(data, len, r->items[i].checksum);
 		free(data);
-		if (mig_revision_load_full(rev->path, &r->items[i].file) < 0) {
+		if (rc < 0 || mig_revision_load_full(rev->path, &r->items[i].file) < 0) {
 			return MIG_ERROR;
 		}
 	}
@@ -621,7 +688,8 @@ static void describe_op(struct mig_str *out, const struct mig_op *op, bool pos)
 		break;
 	case MIG_OP_ADD_COLUMN:
 		mig_str_addf(out, " %s.%s", q.buf,
-			     op->column_def ? op->column_def->name : (op->column ? op->column : "?"));
+			     op->column_def ? op->column_def->name
+					    : (op->column ? op->column : "?"));
 		break;
 	case MIG_OP_DROP_COLUMN:
 	case MIG_OP_ALTER_COLUMN:
@@ -736,7 +804,8 @@ static void merge_declared(struct run *r)
 		}
 		struct mig_enum *e = mig_schema_add_enum(r->schema, d->schema, d->name);
 		for (size_t k = 0; k < d->values.n; k++) {
-			mig_vec_push(&e->values, mig_arena_strdup(&r->schema->arena, d->values.v[k]));
+			const char *v = mig_arena_strdup(&r->schema->arena, d->values.v[k]);
+			mig_vec_push(&e->values, v);
 		}
 	}
 }
@@ -894,9 +963,9 @@ static void report_partial(struct run *r, const struct mig_step *st, const struc
 			snprintf(range, sizeof(range), "ops 1-%zu", f->op);
 		}
 		mig_str_addf(s,
-			     "to go on: either reverse %s by hand, fix the failed op and run the %s "
-			     "again, or carry out the rest of the revision by hand and run 'migrate "
-			     "stamp %s'",
+			     "to go on: either reverse %s by hand, fix the failed op and run the "
+			     "%s again, or carry out the rest of the revision by hand and run "
+			     "'migrate stamp %s'",
 			     range, dir, stamp.buf);
 	}
 	mig_str_release(&stamp);
@@ -935,7 +1004,14 @@ static int run_step(struct run *r, size_t i)
 		rc = r->impl->verify(r->db);
 	}
 	long ms = (now_us() - t0 + 500) / 1000;
-	if (rc == 0) {
+	if (rc == 0 && r->db && r->in_tx) {
+		/* written before the commit (flush_pending) */
+		history_row(r, &h, at, sizeof(at), st->rev->id, st->upgrade ? "up" : "down",
+			    it->checksum, ms, (long)done);
+		h.checksum = mig_arena_strdup(&r->pending_arena, h.checksum);
+		h.applied_at = mig_arena_strdup(&r->pending_arena, h.applied_at);
+		mig_vec_push(&r->pending, h);
+	} else if (rc == 0) {
 		version_sql(r, &st->del, &st->ins, &vsql);
 		for (size_t k = 0; rc == 0 && k < vsql.n; k++) {
 			rc = stmt(r, vsql.v[k]);
@@ -983,6 +1059,9 @@ static int run_step(struct run *r, size_t i)
 	}
 	for (size_t k = 0; k < st->ins.n; k++) {
 		mig_vec_push(&r->current, st->ins.v[k]);
+	}
+	if (!r->in_tx) {
+		revlist_copy(&r->flushed, &r->current);
 	}
 	if (r->db) {
 		char *d = xasprintf("done (%ld ms)", ms);
@@ -1183,6 +1262,7 @@ static int run_stamp(struct run *r)
 	}
 	if (rc == 0) {
 		revlist_copy(&r->current, &rows);
+		revlist_copy(&r->flushed, &rows);
 	}
 done:
 	free(ats);
@@ -1354,7 +1434,8 @@ done:
 			struct mig_strlist rows = MIG_STRLIST_INIT;
 			bool exists = false;
 			if (r->ran && mig_run_read_versions(r->db, r->cfg, &rows, &exists) == 0) {
-				mig_str_add(&s, "the transaction was rolled back; the version table ");
+				mig_str_add(&s, "the transaction was rolled back; the version "
+						"table ");
 				if (!exists) {
 					mig_str_add(&s, "does not exist (the database is at base)");
 				} else if (!rows.n) {
@@ -1423,6 +1504,9 @@ int mig_run(struct mig_db *db, const struct mig_dialect_impl *impl, const struct
 	mig_plan_release(&r.plan);
 	mig_revlist_release(&r.final);
 	mig_revlist_release(&r.current);
+	mig_revlist_release(&r.flushed);
+	mig_vec_free(&r.pending);
+	mig_arena_release(&r.pending_arena);
 	mig_strlist_release(&r.rows);
 	mig_schema_free(r.schema);
 	mig_schema_free(r.declared);

@@ -166,6 +166,13 @@ options() { printf '%s\n' "$@" >"$SC/options"; }
 expect() { cat >"$SC/expect.$1"; }
 expect_err() { cat >"$SC/err.$1"; }
 expect_down() { cat >"$SC/down.$1"; }
+# flow FUNC [DIALECT...]: a scenario that is a function, called with the
+# dialect, a fresh database's URL and a new project folder (the working
+# directory) on it.
+flow() {
+	scenario "$@"
+	echo "$1" >"$SC/flow"
+}
 
 # sc_text SC KIND DIALECT: the scenario's text of that kind for the dialect
 # (falling back to `all`), or nothing.
@@ -239,6 +246,11 @@ run_scenario() {
 	new_project "$p" "$url" "$sc/ini"
 	cd "$p"
 	[[ ! -f $sc/options ]] || mapfile -t opts <"$sc/options"
+	if [[ -f $sc/flow ]]; then
+		"$(cat "$sc/flow")" "$d" "$url" "$p"
+		drop_db "$d" "$db"
+		return 0
+	fi
 
 	if [[ -f $sc/before.ops ]]; then
 		write_revision "$p" "$BEFORE_REV" null "$sc/before.ops"
@@ -1548,3 +1560,598 @@ expect all <<'EOF'
 - drop_column: {table: users, column: {name: handle, type: varchar(40), nullable: false}}
 - drop_column: {table: users, column: {name: email, type: varchar(255), nullable: false}}
 EOF
+
+# ---- renames ----
+# A column gone and one of the same type new: drop and add, with a note in the
+# revision file and a hint on stderr.
+scenario rename-hint-column
+before_ops <<'EOF'
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+      name: {type: varchar(100), nullable: false}
+EOF
+models <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      full_name: {type: varchar(100), nullable: false}
+EOF
+expect all <<'EOF'
+# possible rename of column users.name to users.full_name: this drops the column and its data;
+# keep the data with: - alter_column: {table: users, column: name, new_name: full_name}
+- add_column: {table: users, column: {name: full_name, type: varchar(100), nullable: false}}
+- drop_column: {table: users, column: {name: name, type: varchar(100), nullable: false}}
+EOF
+expect_err all <<'EOF'
+hint: column users.name dropped and users.full_name added: if it is a rename, run again with --rename users.name:full_name
+EOF
+
+scenario rename-hint-table
+before_ops <<'EOF'
+- create_table:
+    name: people
+    columns:
+      id: {type: integer, primary_key: true}
+      name: {type: varchar(100), nullable: false}
+EOF
+models <<'EOF'
+tables:
+  persons:
+    columns:
+      id: {type: integer, primary_key: true}
+      name: {type: varchar(100), nullable: false}
+EOF
+expect all <<'EOF'
+# possible rename of table people to persons
+- create_table:
+    name: persons
+    columns:
+      id: {type: integer, primary_key: true}
+      name: {type: varchar(100), nullable: false}
+- drop_table:
+    name: people
+    columns:
+      id: {type: integer, primary_key: true}
+      name: {type: varchar(100), nullable: false}
+EOF
+expect_err all <<'EOF'
+hint: table people dropped and persons added: if it is a rename, run again with --rename people:persons
+EOF
+
+scenario rename-column-option
+before_ops <<'EOF'
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+      name: {type: varchar(100), nullable: false}
+EOF
+models <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      full_name: {type: varchar(100), nullable: false}
+EOF
+options --rename users.name:full_name
+expect all <<'EOF'
+- alter_column: {table: users, column: name, new_name: full_name, existing_type: varchar(100), existing_nullable: false}
+EOF
+expect_down all <<'EOF'
+- alter_column: {table: users, column: full_name, new_name: name, existing_type: varchar(100), existing_nullable: false}
+EOF
+
+# A renamed table that also gains a column.
+scenario rename-table-option
+before_ops <<'EOF'
+- create_table:
+    name: people
+    columns:
+      id: {type: integer, primary_key: true}
+      name: {type: varchar(100), nullable: false}
+EOF
+models <<'EOF'
+tables:
+  persons:
+    columns:
+      id: {type: integer, primary_key: true}
+      name: {type: varchar(100), nullable: false}
+      born: date
+EOF
+options --rename people:persons
+expect all <<'EOF'
+- rename_table: {name: people, new_name: persons}
+- add_column: {table: persons, column: {name: born, type: date}}
+EOF
+expect_down all <<'EOF'
+- drop_column: {table: persons, column: {name: born, type: date}}
+- rename_table: {name: persons, new_name: people}
+EOF
+
+# ---- tables autogenerate leaves alone ----
+scenario exclude-tables
+ini <<'EOF'
+exclude_tables = legacy_*, audit
+EOF
+before_sql all <<'EOF'
+CREATE TABLE legacy_orders (id INTEGER PRIMARY KEY, total INTEGER);
+CREATE TABLE legacy_lines (id INTEGER PRIMARY KEY);
+CREATE TABLE audit (id INTEGER PRIMARY KEY, what VARCHAR(100));
+CREATE TABLE users (id @PK@, email VARCHAR(100) NOT NULL);
+EOF
+models <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(200), nullable: false}
+  audit:
+    columns:
+      id: {type: integer, primary_key: true}
+      what: varchar(200)
+      extra: text
+EOF
+expect all <<'EOF'
+- alter_column: {table: users, column: email, type: varchar(200), existing_type: varchar(100), existing_nullable: false}
+EOF
+
+# Another version table name: that table, and the history table, are not
+# proposed for dropping.
+scenario version-table-ignored
+ini <<'EOF'
+version_table = app_version
+EOF
+before_ops <<'EOF'
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+EOF
+models <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+  roles:
+    columns:
+      id: {type: integer, primary_key: true}
+      name: {type: varchar(40), nullable: false}
+EOF
+expect all <<'EOF'
+- create_table:
+    name: roles
+    columns:
+      id: {type: integer, primary_key: true}
+      name: {type: varchar(40), nullable: false}
+EOF
+
+# ---- enums ----
+# PostgreSQL: a named type; MariaDB: an inline ENUM; SQLite: a CHECK.
+scenario enum-created
+before_ops <<'EOF'
+- create_table:
+    name: orders
+    columns:
+      id: {type: integer, primary_key: true}
+EOF
+models <<'EOF'
+enums:
+  order_status: [pending, paid, shipped]
+tables:
+  orders:
+    columns:
+      id: {type: integer, primary_key: true}
+      status: {type: order_status, nullable: false, default: "'pending'"}
+EOF
+expect postgresql <<'EOF'
+- create_enum: {name: order_status, values: [pending, paid, shipped]}
+- add_column: {table: orders, column: {name: status, type: order_status, nullable: false, default: "'pending'"}}
+EOF
+expect all <<'EOF'
+- add_column: {table: orders, column: {name: status, type: order_status, nullable: false, default: "'pending'"}}
+EOF
+
+scenario enum-value-added postgresql
+before_ops <<'EOF'
+- create_enum: {name: mood, values: [happy, sad]}
+- create_table:
+    name: people
+    columns:
+      id: {type: integer, primary_key: true}
+      mood: mood
+EOF
+models <<'EOF'
+enums:
+  mood: [happy, ok, sad, angry]
+tables:
+  people:
+    columns:
+      id: {type: integer, primary_key: true}
+      mood: mood
+EOF
+expect all <<'EOF'
+- add_enum_value: {name: mood, value: ok, after: happy}
+- add_enum_value: {name: mood, value: angry}
+EOF
+
+scenario enum-dropped postgresql
+before_ops <<'EOF'
+- create_enum: {name: mood, values: [happy, sad]}
+- create_table:
+    name: people
+    columns:
+      id: {type: integer, primary_key: true}
+      mood: mood
+EOF
+models <<'EOF'
+tables:
+  people:
+    columns:
+      id: {type: integer, primary_key: true}
+EOF
+expect all <<'EOF'
+- drop_column: {table: people, column: {name: mood, type: mood}}
+- drop_enum: {name: mood, values: [happy, sad]}
+EOF
+
+# MariaDB keeps the values in the column type, SQLite in a CHECK.
+scenario enum-inline-values mysql sqlite
+before_ops <<'EOF'
+- create_enum: {name: mood, values: [happy, sad]}
+- create_table:
+    name: people
+    columns:
+      id: {type: integer, primary_key: true}
+      mood: {type: mood, nullable: false}
+EOF
+models <<'EOF'
+enums:
+  mood: [happy, sad, angry]
+tables:
+  people:
+    columns:
+      id: {type: integer, primary_key: true}
+      mood: {type: mood, nullable: false}
+EOF
+expect all <<'EOF'
+- alter_column: {table: people, column: mood, type: mood, existing_type: mood, existing_nullable: false}
+EOF
+
+# ---- computed and identity columns ----
+scenario computed-column
+before_ops <<'EOF'
+- create_table:
+    name: lines
+    columns:
+      id: {type: integer, primary_key: true}
+      price: {type: integer, nullable: false}
+      qty: {type: integer, nullable: false}
+EOF
+models <<'EOF'
+tables:
+  lines:
+    columns:
+      id: {type: integer, primary_key: true}
+      price: {type: integer, nullable: false}
+      qty: {type: integer, nullable: false}
+      total: {type: integer, computed: {sql: "price * qty", stored: true}}
+EOF
+expect all <<'EOF'
+- add_column: {table: lines, column: {name: total, type: integer, computed: {sql: price * qty, stored: true}}}
+EOF
+
+scenario computed-changed
+before_ops <<'EOF'
+- create_table:
+    name: lines
+    columns:
+      id: {type: integer, primary_key: true}
+      price: {type: integer, nullable: false}
+      qty: {type: integer, nullable: false}
+      total: {type: integer, computed: {sql: "price * qty", stored: true}}
+EOF
+models <<'EOF'
+tables:
+  lines:
+    columns:
+      id: {type: integer, primary_key: true}
+      price: {type: integer, nullable: false}
+      qty: {type: integer, nullable: false}
+      total: {type: integer, computed: {sql: "price * qty + 1", stored: true}}
+EOF
+expect all <<'EOF'
+- drop_column: {table: lines, column: {name: total, type: integer, computed: {sql: price * qty, stored: true}}}
+- add_column: {table: lines, column: {name: total, type: integer, computed: {sql: price * qty + 1, stored: true}}}
+EOF
+
+scenario identity-column postgresql
+before_ops <<'EOF'
+- create_table:
+    name: tickets
+    columns:
+      id: {type: integer, primary_key: true, autoincrement: false}
+      title: text
+EOF
+models <<'EOF'
+tables:
+  tickets:
+    columns:
+      id: {type: integer, primary_key: true, autoincrement: false}
+      title: text
+      number: {type: bigint, nullable: false, identity: {always: true, start: 1000}}
+EOF
+expect all <<'EOF'
+- add_column: {table: tickets, column: {name: number, type: bigint, nullable: false, identity: {always: true, start: 1000}}}
+EOF
+
+# ---- a new table with everything on it ----
+scenario create-table-full
+before_ops <<'EOF'
+- create_table:
+    name: orgs
+    columns:
+      id: {type: integer, primary_key: true}
+EOF
+models <<'EOF'
+naming_convention:
+  ix: "ix_%(table)s_%(columns)s"
+  uq: "uq_%(table)s_%(columns)s"
+  ck: "ck_%(table)s_%(name)s"
+  fk: "fk_%(table)s_%(columns)s_%(ref_table)s"
+  pk: "pk_%(table)s"
+tables:
+  orgs:
+    columns:
+      id: {type: integer, primary_key: true}
+  projects:
+    comment: Work of an organisation
+    columns:
+      org_id: {type: integer, references: orgs.id, on_delete: cascade}
+      code: {type: varchar(20), comment: Short code}
+      title: {type: varchar(200), nullable: false}
+      budget: {type: "numeric(12,2)", nullable: false, default: "0"}
+      started_on: date
+    primary_key: [org_id, code]
+    indexes:
+      - {columns: [started_on]}
+    unique:
+      - {columns: [org_id, title]}
+    checks:
+      - {name: budget_positive, sql: "budget >= 0"}
+EOF
+expect all <<'EOF'
+- create_table:
+    name: projects
+    comment: Work of an organisation
+    columns:
+      org_id: {type: integer, nullable: false}
+      code: {type: varchar(20), nullable: false, comment: Short code}
+      title: {type: varchar(200), nullable: false}
+      budget: {type: "numeric(12,2)", nullable: false, default: 0}
+      started_on: date
+    primary_key: {name: pk_projects, columns: [org_id, code]}
+    indexes:
+      - {name: ix_projects_started_on, columns: [started_on]}
+    unique:
+      - {name: uq_projects_org_id_title, columns: [org_id, title]}
+    checks:
+      - {name: ck_projects_budget_positive, sql: budget >= 0}
+    foreign_keys:
+      - {name: fk_projects_org_id_orgs, columns: [org_id], references: {table: orgs, columns: [id]}, on_delete: cascade}
+EOF
+
+# ---- each database's own types, unchanged ----
+scenario pg-types-unchanged postgresql
+before_sql postgresql <<'EOF'
+CREATE TABLE docs (
+  id integer GENERATED ALWAYS AS IDENTITY (START WITH 10 INCREMENT BY 5) PRIMARY KEY,
+  body jsonb NOT NULL DEFAULT '{}'::jsonb,
+  ip inet,
+  words tsvector,
+  took interval DEFAULT '00:05:00'::interval,
+  amount numeric,
+  label varchar,
+  at timestamp(3) without time zone DEFAULT now(),
+  at_tz timestamp(0) with time zone,
+  code text COLLATE "C",
+  total integer GENERATED ALWAYS AS (id * 2) STORED
+);
+CREATE INDEX ix_docs_body ON docs USING gin (body);
+COMMENT ON TABLE docs IS 'Documents';
+COMMENT ON COLUMN docs.body IS 'The document';
+EOF
+models <<'EOF'
+tables:
+  docs:
+    comment: Documents
+    columns:
+      id: {type: integer, primary_key: true, identity: {always: true, start: 10, increment: 5}}
+      body: {type: jsonb, nullable: false, default: "'{}'", comment: The document}
+      ip: inet
+      words: tsvector
+      took: {type: interval, default: "'00:05:00'"}
+      amount: numeric
+      label: varchar
+      at: {type: timestamp(3), default: CURRENT_TIMESTAMP}
+      at_tz: timestamptz(0)
+      code: {type: text, collation: C}
+      total: {type: integer, computed: {sql: "id * 2", stored: true}}
+    indexes:
+      - {name: ix_docs_body, columns: [body], using: gin}
+EOF
+
+scenario mysql-types-unchanged mysql
+before_sql mysql <<'EOF'
+CREATE TABLE films (
+  id smallint unsigned NOT NULL AUTO_INCREMENT,
+  title varchar(255) NOT NULL,
+  descr mediumtext,
+  year year(4) DEFAULT NULL,
+  rating enum('G','PG','R') DEFAULT 'G',
+  features set('Trailers','Commentaries') DEFAULT NULL,
+  length tinyint unsigned,
+  code varchar(20) COLLATE utf8mb4_bin,
+  updated_at timestamp NOT NULL DEFAULT current_timestamp() ON UPDATE current_timestamp(),
+  PRIMARY KEY (id),
+  FULLTEXT KEY ft_films_title (title)
+) COMMENT 'Films';
+CREATE UNIQUE INDEX uq_films_code ON films (code);
+EOF
+models <<'EOF'
+enums:
+  films_rating: [G, PG, R]
+tables:
+  films:
+    comment: Films
+    columns:
+      id: {type: smallint unsigned, primary_key: true}
+      title: {type: varchar(255), nullable: false}
+      descr: mediumtext
+      year: year
+      rating: {type: films_rating, default: "'G'"}
+      features: set('Trailers','Commentaries')
+      length: tinyint unsigned
+      code: {type: varchar(20), collation: utf8mb4_bin, unique: true}
+      updated_at: {type: timestamptz, nullable: false, default: CURRENT_TIMESTAMP, server_onupdate: CURRENT_TIMESTAMP}
+    indexes:
+      - {name: ft_films_title, columns: [title], using: fulltext}
+EOF
+
+# ==== flows ====
+
+# users(id, email) applied by a hand-written revision, and models that add a
+# column and an index: the pending work of the flows below.
+flow_setup_pending() {
+	cat >"$T/$1/pending.ops" <<'EOF'
+- create_table:
+    name: users
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false}
+EOF
+	write_revision "$PWD" "$BEFORE_REV" null "$T/$1/pending.ops"
+	cat >models/schema.yaml <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false}
+      age: integer
+    indexes:
+      - {columns: [email], unique: true}
+EOF
+}
+
+# Autogenerate compares with the database only when the database is at head.
+flow_not_at_head() {
+	local d=$1
+	flow_setup_pending "$d"
+	run migrate revision --autogenerate -m auto --rev-id "$AUTO_REV"
+	assert_rc 1
+	assert_out_eq ""
+	assert_err_eq "error: the database is not up to date: it is at <base>, the head is $BEFORE_REV; run 'migrate upgrade head' first"
+	assert_no_file "migrations/versions/${AUTO_REV}_auto.yaml"
+	run migrate check
+	assert_rc 1
+	assert_out_eq "revisions not applied: $BEFORE_REV"
+	run migrate -q upgrade head
+	assert_rc 0
+	run migrate -q revision --autogenerate -m auto --rev-id "$AUTO_REV"
+	assert_rc 0
+	assert_file_exists "migrations/versions/${AUTO_REV}_auto.yaml"
+	# a revision written but not applied: the database is behind again
+	run migrate revision --autogenerate -m again
+	assert_rc 1
+	assert_err_eq "error: the database is not up to date: it is at $BEFORE_REV, the head is $AUTO_REV; run 'migrate upgrade head' first"
+}
+flow flow_not_at_head
+
+# check: exit 1 with the ops, as text and as JSON; exit 0 once applied.
+flow_check() {
+	local d=$1
+	flow_setup_pending "$d"
+	run migrate -q upgrade head
+	assert_rc 0
+	run migrate check
+	assert_rc 1
+	assert_out_eq "- add_column: {table: users, column: {name: age, type: integer}}
+- create_index: {table: users, name: ix_users_email, columns: [email], unique: true}"
+	run migrate check --format json
+	assert_rc 1
+	assert_out_eq '{"pending": true, "unapplied_revisions": [], "ops": [{"add_column": {"table": "users", "column": {"name": "age", "type": "integer"}}}, {"create_index": {"table": "users", "name": "ix_users_email", "columns": ["email"], "unique": true}}]}'
+	run migrate -q revision --autogenerate -m auto --rev-id "$AUTO_REV"
+	assert_rc 0
+	run migrate check --format json
+	assert_rc 1
+	assert_out_eq '{"pending": true, "unapplied_revisions": ["'"$AUTO_REV"'"], "ops": []}'
+	run migrate -q upgrade head
+	assert_rc 0
+	run migrate check
+	assert_rc 0
+	assert_out_eq "no pending changes"
+	run migrate check --format json
+	assert_rc 0
+	assert_out_eq '{"pending": false, "unapplied_revisions": [], "ops": []}'
+}
+flow flow_check
+
+# diff --sql: the statements for this database, nothing written or run.
+flow_diff_sql() {
+	local d=$1 want
+	flow_setup_pending "$d"
+	run migrate -q upgrade head
+	assert_rc 0
+	run migrate diff --sql
+	assert_rc 0
+	case $d in
+	postgresql)
+		want='ALTER TABLE users ADD COLUMN age INTEGER;
+CREATE UNIQUE INDEX ix_users_email ON users (email);'
+		;;
+	mysql)
+		want='ALTER TABLE `users` ADD COLUMN `age` INTEGER;
+CREATE UNIQUE INDEX `ix_users_email` ON `users` (`email`);'
+		;;
+	sqlite)
+		want='ALTER TABLE "users" ADD COLUMN "age" INTEGER;
+CREATE UNIQUE INDEX "ix_users_email" ON "users" ("email");'
+		;;
+	esac
+	assert_out_eq "$want"
+	assert_no_file "migrations/versions/${AUTO_REV}_auto.yaml"
+	run migrate check
+	assert_rc 1
+}
+flow flow_diff_sql
+
+# --allow-empty writes a revision with no ops when there is nothing to do.
+flow_allow_empty() {
+	local d=$1
+	flow_setup_pending "$d"
+	run migrate -q upgrade head
+	assert_rc 0
+	cat >models/schema.yaml <<'EOF'
+tables:
+  users:
+    columns:
+      id: {type: integer, primary_key: true}
+      email: {type: varchar(255), nullable: false}
+EOF
+	run migrate -q revision --autogenerate --allow-empty -m empty --rev-id "$AUTO_REV"
+	assert_rc 0
+	assert_file_eq "migrations/versions/${AUTO_REV}_empty.yaml" "revision: $AUTO_REV
+down_revision: $BEFORE_REV
+branch_labels: []
+depends_on: []
+message: empty
+create_date: 2026-11-28 10:00:00.000000
+upgrade: []
+downgrade: []"
+}
+flow flow_allow_empty
+
+run_all
+pass

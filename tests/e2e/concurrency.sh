@@ -121,4 +121,8 @@ c3	1" "$log" "$d: each revision ran once"
 	assert_eq "3" "$hist" "$d: migrate_history"
 done
 
+# ---- clean up ----
+pg_sql postgres "DROP DATABASE migrate_e2e_concurrency WITH (FORCE)"
+my_sql migrate_e2e_concurrency "DROP DATABASE migrate_e2e_concurrency"
+
 pass

@@ -190,4 +190,8 @@ assert_eq "Running upgrade b2000000000b -> c3000000000c, three ... done (N ms)" 
 run migrate --url "$url" current
 assert_out_eq "c3000000000c (head)"
 
+# ---- clean up ----
+pg_sql postgres "DROP DATABASE migrate_e2e_failure WITH (FORCE)"
+my_sql migrate_e2e_failure "DROP DATABASE migrate_e2e_failure"
+
 pass

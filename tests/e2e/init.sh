@@ -96,11 +96,11 @@ before=$(tree)
 run migrate init newproj -t nope
 assert_rc 2
 assert_out_eq ""
-assert_err_eq "error: unknown template 'nope' (available: generic); see 'migrate list-templates'"
+assert_err_eq "error: unknown template 'nope' (available: ci, generic); see 'migrate list-templates'"
 assert_no_file newproj
 run migrate init newproj -t ../templates/generic
 assert_rc 2
-assert_err_eq "error: unknown template '../templates/generic' (available: generic); see \
+assert_err_eq "error: unknown template '../templates/generic' (available: ci, generic); see \
 'migrate list-templates'"
 assert_eq "$before" "$(tree)" "nothing written"
 
@@ -176,6 +176,7 @@ run migrate list-templates
 assert_rc 0
 assert_out_eq "Available templates:
 
+  ci       Continuous integration jobs for migrate checks.
   generic  Generic single-database configuration.
 
 Templates are used via the 'init' command, e.g.:

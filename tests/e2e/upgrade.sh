@@ -612,4 +612,10 @@ assert_rc 2
 assert_err_eq "error: unknown option '--bogus'
 usage: migrate upgrade TARGET [--sql]"
 
+# ---- clean up ----
+pg_sql postgres "DROP DATABASE migrate_e2e_upgrade WITH (FORCE)"
+pg_sql postgres "DROP DATABASE migrate_e2e_graph WITH (FORCE)"
+my_sql migrate_e2e_upgrade "DROP DATABASE migrate_e2e_upgrade"
+my_sql migrate_e2e_graph "DROP DATABASE migrate_e2e_graph"
+
 pass

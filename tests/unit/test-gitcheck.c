@@ -21,7 +21,8 @@
 #define M "eeee00000005"
 
 struct fx {
-	char *dir; /* the repository's root */
+	char *dir; /* the repository's root, and the current folder */
+	char *cwd; /* the current folder before */
 	char *versions;
 	struct mig_config cfg;
 	struct mig_report report;
@@ -86,6 +87,8 @@ static int setup(void **state)
 	mig_mkdir_p(f->versions, 0755);
 	mig_report_init(&f->report);
 	f->out = (struct mig_str)MIG_STR_INIT;
+	f->cwd = getcwd(NULL, 0);
+	assert_int_equal(chdir(f->dir), 0);
 	*state = f;
 	return 0;
 }
@@ -93,6 +96,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
+	assert_int_equal(chdir(f->cwd), 0);
+	free(f->cwd);
 	mig_report_release(&f->report);
 	mig_str_release(&f->out);
 	mig_config_release(&f->cfg);
@@ -213,16 +218,61 @@ static void test_gitcheck_report_formats(void **state)
 		"  ],\n"
 		"  \"findings\": [\n"
 		"    {\"kind\": \"stale-branch\", \"severity\": \"error\", \"file\": \"db/x,y:z.yaml\", "
-		"\"line\": 2, \"column\": 16, \"message\": \"100% sure\\r\\nnext, line: end\"},\n"
+		"\"repo_file\": null, \"line\": 2, \"column\": 16, \"message\": \"100% sure\\r\\nnext, line: end\"},\n"
 		"    {\"kind\": \"history-rewrite\", \"severity\": \"error\", \"file\": \"db/a.yaml\", "
-		"\"line\": null, \"column\": null, \"message\": \"deleted\"},\n"
-		"    {\"kind\": \"note\", \"severity\": \"note\", \"file\": null, \"line\": null, "
-		"\"column\": null, \"message\": \"a \\\"note\\\"\"}\n"
+		"\"repo_file\": null, \"line\": null, \"column\": null, \"message\": \"deleted\"},\n"
+		"    {\"kind\": \"note\", \"severity\": \"note\", \"file\": null, \"repo_file\": null, "
+		"\"line\": null, \"column\": null, \"message\": \"a \\\"note\\\"\"}\n"
 		"  ],\n"
 		"  \"errors\": 2\n"
 		"}\n");
 	r->ref = NULL;
 	r->merge_base = NULL;
+}
+
+/* Paths as shown (from the current folder) and as the repository names
+ * them (for GitHub). */
+static void test_gitcheck_report_paths(void **state)
+{
+	struct fx *f = *state;
+	struct mig_report *r = &f->report;
+	char *root = realpath(f->dir, NULL);
+	char *inside = xasprintf("%s/db/versions/x.yaml", f->dir);
+	char *outside = xasprintf("%s/top.yaml", f->dir);
+	char *gone = xasprintf("%s/db/gone/x.yaml", f->dir);
+
+	git(f, "init -q -b main .");
+	assert_int_equal(chdir("db"), 0);
+	mig_report_add(r, MIG_FINDING_DRIFT, MIG_SEVERITY_WARNING, inside, 7, 0, "in");
+	mig_report_add(r, MIG_FINDING_DRIFT, MIG_SEVERITY_ERROR, outside, 0, 0, "out");
+	mig_report_add(r, MIG_FINDING_DRIFT, MIG_SEVERITY_ERROR, "versions/y.yaml", 1, 2, "rel");
+	mig_report_add(r, MIG_FINDING_DRIFT, MIG_SEVERITY_ERROR, gone, 0, 0, "gone");
+	char *want = xasprintf("versions/x.yaml:7: warning: in\n"
+			       "%s/top.yaml: out\n"
+			       "versions/y.yaml:1:2: rel\n"
+			       "%s: gone\n",
+			       root, gone);
+	assert_string_equal(format(f, MIG_REPORT_TEXT), want);
+	free(want);
+	/* a path outside any repository stays as it is (escaped) */
+	struct mig_str e = MIG_STR_INIT;
+	mig_github_escape_property(&e, gone);
+	char *esc = mig_str_detach(&e);
+	want = xasprintf("::warning file=db/versions/x.yaml,line=7::in\n"
+			 "::error file=top.yaml::out\n"
+			 "::error file=db/versions/y.yaml,line=1,col=2::rel\n"
+			 "::error file=%s::gone\n",
+			 esc);
+	assert_string_equal(format(f, MIG_REPORT_GITHUB), want);
+	char *shown = mig_report_shown_path(inside);
+	assert_string_equal(shown, "versions/x.yaml");
+	free(shown);
+	free(esc);
+	free(want);
+	free(gone);
+	free(outside);
+	free(inside);
+	free(root);
 }
 
 static void test_gitcheck_report_verified(void **state)
@@ -599,7 +649,8 @@ static void test_gitcheck_verify(void **state)
 			    "  \"verified\": 0,\n"
 			    "  \"findings\": [\n"
 			    "    {\"kind\": \"applied-without-file\", \"severity\": \"error\", "
-			    "\"file\": null, \"line\": null, \"column\": null, \"message\": \"applied "
+			    "\"file\": null, \"repo_file\": null, \"line\": null, \"column\": null, "
+			    "\"message\": \"applied "
 			    "revision " C " has no revision file\"}\n"
 			    "  ],\n"
 			    "  \"errors\": 1\n"
@@ -631,6 +682,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_gitcheck_report_formats, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gitcheck_report_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gitcheck_report_verified, setup, teardown),
 		cmocka_unit_test(test_gitcheck_first_changed_line),
 		cmocka_unit_test(test_gitcheck_load_blobs),

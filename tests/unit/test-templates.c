@@ -114,9 +114,11 @@ static void test_templates_shipped(void **state)
 	(void)state;
 	struct mig_template_list l = MIG_TEMPLATE_LIST_INIT;
 	mig_assert_ok(mig_templates_list(MIG_SOURCE_TEMPLATES_DIR, &l));
-	assert_true(l.n >= 1);
-	assert_string_equal(l.v[0].name, "generic");
-	assert_string_equal(l.v[0].description, "Generic single-database configuration.");
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.v[0].name, "ci");
+	assert_string_equal(l.v[0].description, "Continuous integration jobs for migrate checks.");
+	assert_string_equal(l.v[1].name, "generic");
+	assert_string_equal(l.v[1].description, "Generic single-database configuration.");
 	mig_template_list_release(&l);
 
 	/* the example models load, and declare what the tutorial explains */

@@ -8,9 +8,11 @@
 #define MIGRATE_GITCHECK_H
 
 #include "migrate/common.h"
+#include "migrate/compare.h"
 #include "migrate/config.h"
 #include "migrate/db.h"
 #include "migrate/revgraph.h"
+#include "migrate/schema.h"
 
 /* ---- findings and the report ---- */
 
@@ -38,8 +40,10 @@ enum mig_severity {
 struct mig_finding {
 	enum mig_finding_kind kind;
 	enum mig_severity severity;
-	const char *file;    /* relative to the git repository's root when the file is in
-				one, else as configured; NULL when no file applies */
+	const char *file;      /* as shown: relative to the current folder when below it,
+				  else absolute; NULL when no file applies */
+	const char *repo_file; /* relative to the root of the git working tree that holds
+				  it (what GitHub annotations name), or NULL */
 	unsigned line;       /* 1-based; 0 when no line applies */
 	unsigned column;     /* 1-based; 0 when no column applies */
 	const char *message; /* one line, lowercase, git style */
@@ -58,7 +62,8 @@ struct mig_report_rev {
 struct mig_report {
 	MIG_VEC(struct mig_finding) findings;
 	/* check --base: the ref, its merge base with HEAD (40 hex digits), the
-	 * revisions the branch adds (file order); ref NULL when not run */
+	 * revisions the branch adds (file order, paths as shown); ref NULL when
+	 * not run */
 	const char *ref;
 	const char *merge_base;
 	MIG_VEC(struct mig_report_rev) added;
@@ -66,14 +71,20 @@ struct mig_report {
 	 * negative when not run */
 	long verified;
 	struct mig_arena arena;
+	char *git_root; /* the last git working tree a file was found in */
 };
 
 void mig_report_init(struct mig_report *r);
 void mig_report_release(struct mig_report *r);
-/* Add a finding (file may be NULL; strings are copied). */
+/* Add a finding. file (NULL when none applies) is any path to the file,
+ * which need not exist; the finding holds it as shown and as its git
+ * repository names it. Strings are copied. */
 void mig_report_add(struct mig_report *r, enum mig_finding_kind kind, enum mig_severity severity,
 		    const char *file, unsigned line, unsigned column, const char *fmt, ...)
 	MIG_PRINTF(7, 8);
+/* path as findings show it (relative to the current folder when below it,
+ * else absolute; the file need not exist). New string. */
+char *mig_report_shown_path(const char *path);
 /* The number of findings of severity error. */
 size_t mig_report_errors(const struct mig_report *r);
 
@@ -86,19 +97,37 @@ enum mig_report_format {
  * (use text, json or github)". */
 int mig_report_format_parse(const char *name, enum mig_report_format *out);
 
-/* The report as the format says, appended to out (ending with a newline when
- * not empty):
- *   text    what the branch adds, then one line per finding,
+/* The parts of a report in the text and github formats. */
+enum mig_report_part {
+	MIG_REPORT_ADDED = 1u << 0,    /* what the branch adds (check --base) */
+	MIG_REPORT_FINDINGS = 1u << 1, /* the findings of severity error and warning */
+	MIG_REPORT_NOTES = 1u << 2,    /* the findings of severity note */
+	MIG_REPORT_VERIFIED = 1u << 3, /* verify's line when it found nothing wrong */
+	MIG_REPORT_ALL = 0xfu,
+};
+
+/* The report as the format says, appended to out (each line ending with a
+ * newline):
+ *   text    the parts asked for: what the branch adds ("this branch adds 1
+ *           revision to origin/main (merge base 0123456789ab):" and a line
+ *           per revision), one line per finding,
  *           "file:line:column: message" (as much of the place as is known;
- *           "note: " or "warning: " before the message of those), then for
- *           verify "all N applied revisions match their files" when no
- *           applied revision was found changed or missing;
- *   github  the same, with each finding as a GitHub annotation line
- *           "::error file=F,line=N,col=C::message" (::warning, ::notice);
- *   json    one object: ref, merge_base and added_revisions (check --base),
- *           verified (verify), findings (kind, severity, file, line, column,
- *           message; null where unknown) and errors. */
-void mig_report_format(const struct mig_report *r, enum mig_report_format f, struct mig_str *out);
+ *           "warning: " or "note: " before the message of those), verify's
+ *           "all N applied revisions match their files";
+ *   github  the same, each finding as a GitHub annotation line
+ *           "::error file=F,line=N,col=C::message" (::warning, ::notice),
+ *           F relative to the root of the repository;
+ *   json    the whole report as one object (parts are ignored), as
+ *           mig_report_json_members writes its members. */
+void mig_report_format(const struct mig_report *r, enum mig_report_format f, unsigned parts,
+		       struct mig_str *out);
+/* The report's JSON object members without the braces, separated by ", ",
+ * arrays with one element per line indented two spaces: "ref", "merge_base"
+ * and "added_revisions" (check --base), "verified" (verify), "findings"
+ * (kind, severity, file, repo_file, line, column, message; null where
+ * unknown) and "errors" (how many findings are errors). For commands that
+ * add members of their own. */
+void mig_report_json_members(const struct mig_report *r, struct mig_str *out);
 
 /* GitHub workflow-command escaping: the message ("%" "\r" "\n" as %25 %0D
  * %0A) and a property value (also ":" and "," as %3A %2C). */
@@ -143,5 +172,37 @@ int mig_gitcheck_base(const struct mig_config *cfg, const char *ref, struct mig_
  * report->verified stays negative. DB-class errors for the queries. */
 int mig_gitcheck_verify(struct mig_db *db, const struct mig_revgraph *g,
 			const struct mig_config *cfg, struct mig_report *report);
+
+/* ---- the schema the revisions produce (check --offline, --scratch) ---- */
+
+/* Apply the upgrade ops of every revision of g, from base to the heads, to a
+ * new schema in memory (DESIGN §1). *nsql (may be NULL) counts the revisions
+ * with sql ops, whose effect the schema cannot follow: the schema is then
+ * approximate, and an op that no longer fits it after one is skipped. Before
+ * any sql op, an op that does not fit is a FILE-class error naming it. */
+int mig_gitcheck_offline_schema(const struct mig_revgraph *g, struct mig_schema **out,
+				size_t *nsql);
+
+/* Apply every revision of g, base to the heads, with the runner to a
+ * throwaway database on the server of url, reflect it into *out, and drop it:
+ * sqlite, an in-memory database (the file of url is not touched);
+ * postgresql, a schema migrate_scratch_<pid> made the search_path;
+ * mysql, a database migrate_scratch_<pid>. cfg gives the version table and the
+ * reflection options (version_table_schema is not used: the version table
+ * goes into the throwaway schema too). *impl (may be NULL) gets the dialect.
+ * DB-class errors name the statement that failed; the throwaway schema or
+ * database is dropped after a failure too. */
+int mig_gitcheck_scratch_schema(const char *url, const struct mig_revgraph *g,
+				const struct mig_config *cfg, struct mig_schema **out,
+				const struct mig_dialect_impl **impl);
+
+/* Schema drift: objects of the database (reflected) that neither the
+ * revisions (revisions: the schema they produce) nor the models (declared)
+ * explain, one finding of kind drift each: what compare would drop both to
+ * turn the database into the revisions' schema and into the models (tables,
+ * columns, indexes, constraints, enums). */
+int mig_gitcheck_drift(const struct mig_dialect_impl *impl, const struct mig_schema *reflected,
+		       const struct mig_schema *revisions, const struct mig_schema *declared,
+		       const struct mig_compare_opts *opts, struct mig_report *report);
 
 #endif

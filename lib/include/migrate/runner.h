@@ -81,7 +81,7 @@ int mig_run_read_versions(struct mig_db *db, const struct mig_config *cfg,
 /* The git blob id (what `git hash-object` prints) of a file's content, as 40
  * hex digits into hex (41 bytes). */
 int mig_run_checksum(const char *path, char *hex);
-void mig_run_checksum_data(const char *data, size_t len, char *hex);
+int mig_run_checksum_data(const char *data, size_t len, char *hex);
 
 /* "Running upgrade <down> -> <rev>, <message>" for a step. */
 void mig_run_describe_step(struct mig_str *out, const struct mig_step *step);
