@@ -119,9 +119,9 @@ static void test_common_files(void **state)
 	assert_string_equal(text, "two\n");
 	assert_int_equal(len, 4);
 	free(text);
-	mig_test_write(sub, "b.yml", "");
-	mig_test_write(sub, "a.yaml", "");
-	mig_test_write(sub, "c.txt", "");
+	free(mig_test_write(sub, "b.yml", ""));
+	free(mig_test_write(sub, "a.yaml", ""));
+	free(mig_test_write(sub, "c.txt", ""));
 	struct mig_strlist names = MIG_STRLIST_INIT;
 	const char *const sfx[] = { ".yaml", ".yml", NULL };
 	mig_assert_ok(mig_dir_list(sub, sfx, &names));
