@@ -86,6 +86,10 @@ void mig_cmd_describe_op(struct mig_str *out, const struct mig_op *op)
 	if (op->kind == MIG_OP_ADD_ENUM_VALUE) {
 		mig_str_addf(out, " '%s'", op->value);
 	}
+	if (op->kind == MIG_OP_RENAME_TABLE || op->alter.new_name) {
+		mig_str_addf(out, " to '%s'",
+			     op->kind == MIG_OP_RENAME_TABLE ? op->new_name : op->alter.new_name);
+	}
 }
 
 static void json_or_null(struct mig_str *out, const char *s)

@@ -110,12 +110,15 @@ static bool same_revisions(const struct mig_revlist *a, const struct mig_revlist
 }
 
 /* The database must be exactly at the revision(s) the new one builds on:
- * the models are compared with what it has. */
-static int require_at_base(struct mig_ctx *ctx, const struct mig_revgraph *g, const char *head)
+ * the models are compared with what it has. When it is not, *behind gets
+ * the message (a new string). */
+static int require_at_base(struct mig_ctx *ctx, const struct mig_revgraph *g, const char *head,
+			   char **behind)
 {
 	struct mig_revlist current = MIG_REVLIST_INIT, pending = MIG_REVLIST_INIT;
 	struct mig_revlist base = MIG_REVLIST_INIT;
 	struct mig_str now = MIG_STR_INIT, want = MIG_STR_INIT;
+	*behind = NULL;
 	int rc = mig_cmd_pending_revisions(ctx, g, &current, &pending);
 	if (rc == 0) {
 		rc = mig_revgraph_resolve(g, head ? head : "head", &current, &base);
@@ -123,10 +126,9 @@ static int require_at_base(struct mig_ctx *ctx, const struct mig_revgraph *g, co
 	if (rc == 0 && !same_revisions(&current, &base)) {
 		ids_text(&now, &current);
 		ids_text(&want, &base);
-		rc = mig_error(MIG_ECLASS_USAGE,
-			       "the database is not up to date: run 'migrate upgrade %s' first "
-			       "(current: %s; head: %s)",
-			       head ? head : "head", now.buf, want.buf);
+		*behind = xasprintf("the database is not up to date: run 'migrate upgrade %s' "
+				    "first (current: %s; head: %s)",
+				    head ? head : "head", now.buf, want.buf);
 	}
 	mig_str_release(&now);
 	mig_str_release(&want);
@@ -145,8 +147,20 @@ static int autogenerate(struct mig_ctx *ctx, const struct mig_revgraph *g, const
 	struct mig_autogen a;
 	struct mig_str u = MIG_STR_INIT, d = MIG_STR_INIT, line = MIG_STR_INIT;
 	int rc = 0;
+	char *behind = NULL;
 	memset(&a, 0, sizeof(a));
-	if (require_at_base(ctx, g, head) < 0 || mig_cmd_autogenerate(ctx, renames, &a) < 0) {
+	if (require_at_base(ctx, g, head, &behind) < 0) {
+		rc = mig_cmd_fail();
+		goto done;
+	}
+	if (behind) {
+		/* like check: revisions not applied are pending work */
+		fprintf(stderr, "error: %s\n", behind);
+		free(behind);
+		rc = MIG_EXIT_PENDING;
+		goto done;
+	}
+	if (mig_cmd_autogenerate(ctx, renames, &a) < 0) {
 		rc = mig_cmd_fail();
 		goto done;
 	}
@@ -318,8 +332,8 @@ const struct mig_cmd cmd_revision_entry = {
 		"ops found are listed ('Detected …') and hints (possible renames, differences\n"
 		"no op expresses) go to stderr as 'hint: …'; when there is nothing to do, no\n"
 		"file is written and the exit code is 1 (--allow-empty writes one anyway).\n"
-		"Exit codes: 0 written, 1 nothing to do, 2 usage (also a database that is not\n"
-		"up to date), 3 database error, 4 revision or model file error.\n",
+		"Exit codes: 0 written, 1 nothing to do or the database not up to date, 2 usage,\n"
+		"3 database error, 4 revision or model file error.\n",
 	.flags = MIG_CMD_NEEDS_CONFIG,
 	.exec = revision_exec,
 };

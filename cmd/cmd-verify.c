@@ -25,7 +25,8 @@ static int verify_exec(struct mig_ctx *ctx, int argc, char **argv)
 		switch (c) {
 		case 'f':
 			if (mig_report_format_parse(optarg, &format) < 0) {
-				return mig_cmd_usage_error(&cmd_verify_entry, "%s", mig_error_last());
+				return mig_cmd_usage_error(&cmd_verify_entry, "%s",
+							   mig_error_last());
 			}
 			break;
 		case 'h':
@@ -45,7 +46,16 @@ static int verify_exec(struct mig_ctx *ctx, int argc, char **argv)
 		rc = mig_cmd_fail();
 		goto done;
 	}
-	mig_report_format(&report, format, &out);
+	if (format == MIG_REPORT_TEXT) {
+		/* notes go beside hints, on stderr */
+		struct mig_str notes = MIG_STR_INIT;
+		mig_report_format(&report, format, MIG_REPORT_NOTES, &notes);
+		fputs(mig_str_cstr(&notes), stderr);
+		mig_str_release(&notes);
+		mig_report_format(&report, format, MIG_REPORT_ALL & ~MIG_REPORT_NOTES, &out);
+	} else {
+		mig_report_format(&report, format, MIG_REPORT_ALL, &out);
+	}
 	fputs(mig_str_cstr(&out), stdout);
 	rc = mig_report_errors(&report) ? MIG_EXIT_PENDING : MIG_EXIT_OK;
 done:
@@ -68,7 +78,7 @@ const struct mig_cmd cmd_verify_entry = {
 		"for the revisions in the version table and their ancestors, and reports a\n"
 		"file that changed since (with the first changed line when the git repository\n"
 		"still has the applied version) and a version row that no file describes.\n"
-		"Exit status 1 when it reports anything.\n",
+		"Notes go to stderr as 'note: …'. Exit status 1 when it reports anything.\n",
 	.flags = MIG_CMD_NEEDS_CONFIG | MIG_CMD_NEEDS_DB,
 	.exec = verify_exec,
 };

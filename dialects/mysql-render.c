@@ -51,23 +51,6 @@ struct my_col {
 /* "schema.name" or "name" for messages: three printf arguments for "%s%s%s". */
 #define QUAL(schema, name) (schema) ? (schema) : "", (schema) ? "." : "", (name)
 
-static int fail(const struct mig_op *op, const char *fmt, ...) MIG_PRINTF(2, 3);
-static int fail(const struct mig_op *op, const char *fmt, ...)
-{
-	struct mig_str s = MIG_STR_INIT;
-	va_list ap;
-	if (op->pos.file) {
-		mig_str_addf(&s, "%s:%u:%u: ", op->pos.file, op->pos.line, op->pos.column);
-	}
-	mig_str_addf(&s, "%s: ", mig_op_kind_name(op->kind));
-	va_start(ap, fmt);
-	mig_str_vaddf(&s, fmt, ap);
-	va_end(ap);
-	mig_error(MIG_ECLASS_FILE, "%s", s.buf);
-	mig_str_release(&s);
-	return MIG_ERROR;
-}
-
 /* ---- quoting ---- */
 
 static void ident(const struct mig_render_ctx *ctx, struct mig_str *out, const char *name)
@@ -90,14 +73,7 @@ static void table_name(const struct mig_render_ctx *ctx, struct mig_str *out, co
 static void ident_list(const struct mig_render_ctx *ctx, struct mig_str *out,
 		       const char *const *names, size_t n)
 {
-	mig_str_addch(out, '(');
-	for (size_t i = 0; i < n; i++) {
-		if (i) {
-			mig_str_add(out, ", ");
-		}
-		ident(ctx, out, names[i]);
-	}
-	mig_str_addch(out, ')');
+	mig_render_ident_list(ctx->impl, out, names, n);
 }
 
 /* "ALTER TABLE `t` " */
@@ -282,11 +258,12 @@ static int render_type(const struct mig_render_ctx *ctx, const struct mig_op *op
 		return 0;
 	case MIG_TYPE_NUMERIC:
 		if (t->precision < 0) {
-			return fail(op,
-				    "column '%s': mysql needs a precision for numeric (without "
-				    "one it is DECIMAL(10,0), which drops fractions): write "
-				    "numeric(p,s)",
-				    col);
+			return mig_op_error(
+			    op,
+			    "column '%s': mysql needs a precision for numeric (without "
+			    "one it is DECIMAL(10,0), which drops fractions): write "
+			    "numeric(p,s)",
+			    col);
 		}
 		if (t->scale >= 0) {
 			mig_str_addf(out, "NUMERIC(%d, %d)", t->precision, t->scale);
@@ -296,10 +273,10 @@ static int render_type(const struct mig_render_ctx *ctx, const struct mig_op *op
 		return 0;
 	case MIG_TYPE_VARCHAR:
 		if (t->length < 0) {
-			return fail(op,
-				    "column '%s': mysql needs a length for varchar: write "
-				    "varchar(n), or text",
-				    col);
+			return mig_op_error(op,
+					    "column '%s': mysql needs a length for varchar: write "
+					    "varchar(n), or text",
+					    col);
 		}
 		mig_str_addf(out, "VARCHAR(%d)", t->length);
 		return 0;
@@ -323,10 +300,11 @@ static int render_type(const struct mig_render_ctx *ctx, const struct mig_op *op
 		with_precision(out, "TIMESTAMP", t->precision);
 		return 0;
 	case MIG_TYPE_INTERVAL:
-		return fail(op,
-			    "column '%s': mysql has no interval type (store a number of seconds, "
-			    "or give a mysql type as written)",
-			    col);
+		return mig_op_error(
+		    op,
+		    "column '%s': mysql has no interval type (store a number of seconds, "
+		    "or give a mysql type as written)",
+		    col);
 	case MIG_TYPE_BINARY:
 		if (t->length >= 0) {
 			mig_str_addf(out, "BINARY(%d)", t->length);
@@ -355,13 +333,13 @@ static int render_type(const struct mig_render_ctx *ctx, const struct mig_op *op
 	}
 	const char *name = t->enum_name ? t->enum_name : t->raw;
 	if (t->kind == MIG_TYPE_ENUM) {
-		return fail(op, "column '%s': mysql writes the enum '%s' inline, and %s", col,
-			    name ? name : "?",
-			    ctx->schema ? "the schema does not declare it"
-					: "there is no schema to read its values from");
+		return mig_op_error(op, "column '%s': mysql writes the enum '%s' inline, and %s",
+				    col, name ? name : "?",
+				    ctx->schema ? "the schema does not declare it"
+						: "there is no schema to read its values from");
 	}
 	if (!t->raw || !*t->raw) {
-		return fail(op, "column '%s' has no type", col);
+		return mig_op_error(op, "column '%s' has no type", col);
 	}
 	mig_str_add(out, t->raw);
 	return 0;
@@ -427,39 +405,6 @@ static size_t quoted_len(const char *s)
 		}
 	}
 	return 0;
-}
-
-static bool is_number(const char *s)
-{
-	const char *p = s;
-	bool digits = false;
-	if (*p == '-' || *p == '+') {
-		p++;
-	}
-	while (isdigit((unsigned char)*p)) {
-		p++;
-		digits = true;
-	}
-	if (*p == '.') {
-		p++;
-		while (isdigit((unsigned char)*p)) {
-			p++;
-			digits = true;
-		}
-	}
-	if (digits && (*p == 'e' || *p == 'E')) {
-		p++;
-		if (*p == '-' || *p == '+') {
-			p++;
-		}
-		if (!isdigit((unsigned char)*p)) {
-			return false;
-		}
-		while (isdigit((unsigned char)*p)) {
-			p++;
-		}
-	}
-	return digits && !*p;
 }
 
 /* CURRENT_TIMESTAMP and the synonyms MySQL takes without parentheses, with
@@ -528,7 +473,7 @@ static enum my_default_kind default_kind(const char *sql)
 	if (is_now(sql) || parenthesised(sql)) {
 		return MY_DEFAULT_BARE;
 	}
-	if (is_number(sql)) {
+	if (mig_is_decimal(sql)) {
 		return MY_DEFAULT_LITERAL;
 	}
 	const char *q = sql;
@@ -680,10 +625,11 @@ static int index_parts(const struct mig_render_ctx *ctx, const struct mig_op *op
 			char *col = NULL;
 			int len = 0;
 			if (!prefix_part(e->expression, &col, &len)) {
-				return fail(op,
-					    "index '%s' is on the expression '%s', which mariadb "
-					    "cannot index: index a generated column instead",
-					    ix->name ? ix->name : "?", e->expression);
+				return mig_op_error(
+				    op,
+				    "index '%s' is on the expression '%s', which mariadb "
+				    "cannot index: index a generated column instead",
+				    ix->name ? ix->name : "?", e->expression);
 			}
 			ident(ctx, out, col);
 			mig_str_addf(out, "(%d)", len);
@@ -706,11 +652,11 @@ static int index_kind(const struct mig_op *op, const struct mig_index *ix, const
 	*head = ix->unique ? "UNIQUE " : "";
 	*tail = "";
 	if (ix->where) {
-		return fail(op, "index '%s' has a where clause: mysql has no partial indexes",
-			    name);
+		return mig_op_error(
+		    op, "index '%s' has a where clause: mysql has no partial indexes", name);
 	}
 	if (!ix->elems.n) {
-		return fail(op, "index '%s' has no columns", name);
+		return mig_op_error(op, "index '%s' has no columns", name);
 	}
 	if (!ix->using) {
 		return 0;
@@ -722,14 +668,16 @@ static int index_kind(const struct mig_op *op, const struct mig_index *ix, const
 	} else if (strcasecmp(ix->using, "fulltext") == 0 ||
 		   strcasecmp(ix->using, "spatial") == 0) {
 		if (ix->unique) {
-			return fail(op, "index '%s' cannot be both unique and %s", name, ix->using);
+			return mig_op_error(op, "index '%s' cannot be both unique and %s", name,
+					    ix->using);
 		}
 		*head = tolower((unsigned char)ix->using[0]) == 'f' ? "FULLTEXT " : "SPATIAL ";
 	} else {
-		return fail(op,
-			    "index '%s' uses '%s', which mysql does not have (it has btree, hash, "
-			    "fulltext and spatial)",
-			    name, ix->using);
+		return mig_op_error(
+		    op,
+		    "index '%s' uses '%s', which mysql does not have (it has btree, hash, "
+		    "fulltext and spatial)",
+		    name, ix->using);
 	}
 	return 0;
 }
@@ -771,10 +719,11 @@ static int unique_def(const struct mig_render_ctx *ctx, const struct mig_op *op,
 		      const struct mig_unique *u, struct mig_str *out)
 {
 	if (u->deferrable) {
-		return fail(op,
-			    "unique constraint '%s' is deferrable: mysql checks constraints at "
-			    "once and has no deferrable ones",
-			    u->name ? u->name : "?");
+		return mig_op_error(
+		    op,
+		    "unique constraint '%s' is deferrable: mysql checks constraints at "
+		    "once and has no deferrable ones",
+		    u->name ? u->name : "?");
 	}
 	constraint_name(ctx, out, u->name);
 	mig_str_add(out, "UNIQUE ");
@@ -789,36 +738,20 @@ static void check_def(const struct mig_render_ctx *ctx, const struct mig_check *
 	mig_str_addf(out, "CHECK (%s)", c->sql);
 }
 
-static const char *action_sql(enum mig_fk_action a)
-{
-	switch (a) {
-	case MIG_FK_NO_ACTION:
-		return "NO ACTION";
-	case MIG_FK_RESTRICT:
-		return "RESTRICT";
-	case MIG_FK_CASCADE:
-		return "CASCADE";
-	case MIG_FK_SET_NULL:
-		return "SET NULL";
-	case MIG_FK_SET_DEFAULT:
-		return "SET DEFAULT";
-	default:
-		return NULL;
-	}
-}
-
 static int fk_def(const struct mig_render_ctx *ctx, const struct mig_op *op,
 		  const struct mig_foreign_key *f, struct mig_str *out)
 {
 	if (f->deferrable || f->initially_deferred) {
-		return fail(op,
-			    "foreign key '%s' is deferrable: mysql checks foreign keys at once "
-			    "and has no deferrable constraints",
-			    f->name ? f->name : "?");
+		return mig_op_error(
+		    op,
+		    "foreign key '%s' is deferrable: mysql checks foreign keys at once "
+		    "and has no deferrable constraints",
+		    f->name ? f->name : "?");
 	}
 	if (!f->ref_table || !f->columns.n || f->columns.n != f->ref_columns.n) {
-		return fail(op, "foreign key '%s' needs as many referenced columns as columns",
-			    f->name ? f->name : "?");
+		return mig_op_error(op,
+				    "foreign key '%s' needs as many referenced columns as columns",
+				    f->name ? f->name : "?");
 	}
 	constraint_name(ctx, out, f->name);
 	mig_str_add(out, "FOREIGN KEY ");
@@ -827,12 +760,7 @@ static int fk_def(const struct mig_render_ctx *ctx, const struct mig_op *op,
 	table_name(ctx, out, f->ref_schema, f->ref_table);
 	mig_str_addch(out, ' ');
 	ident_list(ctx, out, f->ref_columns.v, f->ref_columns.n);
-	if (action_sql(f->on_delete)) {
-		mig_str_addf(out, " ON DELETE %s", action_sql(f->on_delete));
-	}
-	if (action_sql(f->on_update)) {
-		mig_str_addf(out, " ON UPDATE %s", action_sql(f->on_update));
-	}
+	mig_render_fk_actions(out, f->on_delete, f->on_update);
 	return 0;
 }
 
@@ -920,17 +848,19 @@ static int render_create_table(const struct mig_render_ctx *ctx, const struct mi
 	int rc = MIG_ERROR;
 
 	if (!t) {
-		rc = fail(op, "no definition of table '%s%s%s'", QUAL(op->schema, op->table));
+		rc = mig_op_error(op, "no definition of table '%s%s%s'",
+				  QUAL(op->schema, op->table));
 		goto done;
 	}
 	for (size_t i = 0; i < t->columns.n; i++) {
 		const struct mig_column *c = &t->columns.v[i];
 		struct my_col col;
 		if (c->identity && c->identity_increment > 1) {
-			rc = fail(op,
-				  "column '%s%s%s.%s': mysql has no per-column increment (identity "
-				  "increment %lld)",
-				  QUAL(op->schema, op->table), c->name, c->identity_increment);
+			rc = mig_op_error(
+			    op,
+			    "column '%s%s%s.%s': mysql has no per-column increment (identity "
+			    "increment %lld)",
+			    QUAL(op->schema, op->table), c->name, c->identity_increment);
 			goto done;
 		}
 		col_from_column(c, single_pk(t, c), &col);
@@ -1065,7 +995,8 @@ static int render_add_column(const struct mig_render_ctx *ctx, const struct mig_
 	int rc = MIG_ERROR;
 
 	if (!c) {
-		rc = fail(op, "no definition of column '%s'", op->column ? op->column : "?");
+		rc =
+		    mig_op_error(op, "no definition of column '%s'", op->column ? op->column : "?");
 		goto done;
 	}
 	/* the column becomes the primary key when the table has none */
@@ -1289,17 +1220,19 @@ static int render_alter_column(const struct mig_render_ctx *ctx, const struct mi
 	alter_target(ctx, op, &col, &missing);
 	if (missing.len) {
 		if (!ctx->schema) {
-			fail(op,
-			     "mysql restates the whole column '%s%s%s.%s' (MODIFY COLUMN): give %s "
-			     "(there is no schema to read them from)",
-			     QUAL(op->schema, op->table), op->column, missing.buf);
+			mig_op_error(
+			    op,
+			    "mysql restates the whole column '%s%s%s.%s' (MODIFY COLUMN): give %s "
+			    "(there is no schema to read them from)",
+			    QUAL(op->schema, op->table), op->column, missing.buf);
 		} else {
-			fail(op,
-			     "mysql restates the whole column '%s%s%s.%s' (MODIFY COLUMN): give %s "
-			     "(the schema has no %s '%s%s%s%s%s')",
-			     QUAL(op->schema, op->table), op->column, missing.buf,
-			     t ? "column" : "table", QUAL(op->schema, op->table), t ? "." : "",
-			     t ? op->column : "");
+			mig_op_error(
+			    op,
+			    "mysql restates the whole column '%s%s%s.%s' (MODIFY COLUMN): give %s "
+			    "(the schema has no %s '%s%s%s%s%s')",
+			    QUAL(op->schema, op->table), op->column, missing.buf,
+			    t ? "column" : "table", QUAL(op->schema, op->table), t ? "." : "",
+			    t ? op->column : "");
 		}
 		goto done;
 	}
@@ -1332,7 +1265,7 @@ static int render_create_index(const struct mig_render_ctx *ctx, const struct mi
 	struct mig_str s = MIG_STR_INIT;
 	int rc;
 	if (!ix || !ix->name) {
-		return fail(op, "mysql needs the index's name and definition");
+		return mig_op_error(op, "mysql needs the index's name and definition");
 	}
 	if ((rc = index_kind(op, ix, &head, &tail)) < 0) {
 		return rc;
@@ -1356,7 +1289,7 @@ static int render_drop_index(const struct mig_render_ctx *ctx, const struct mig_
 {
 	struct mig_str s = MIG_STR_INIT;
 	if (!op->name) {
-		return fail(op, "mysql drops an index by its name: give 'name'");
+		return mig_op_error(op, "mysql drops an index by its name: give 'name'");
 	}
 	mig_str_add(&s, "DROP INDEX ");
 	ident(ctx, &s, op->name);
@@ -1376,7 +1309,7 @@ static int render_create_constraint(const struct mig_render_ctx *ctx, const stru
 	switch (op->kind) {
 	case MIG_OP_CREATE_PRIMARY_KEY:
 		if (!op->pk || !op->pk->columns.n) {
-			rc = fail(op, "no definition of the primary key");
+			rc = mig_op_error(op, "no definition of the primary key");
 			break;
 		}
 		/* MySQL names every primary key PRIMARY: a name is not written */
@@ -1385,18 +1318,18 @@ static int render_create_constraint(const struct mig_render_ctx *ctx, const stru
 		break;
 	case MIG_OP_CREATE_UNIQUE_CONSTRAINT:
 		rc = op->unique ? unique_def(ctx, op, op->unique, &s)
-				: fail(op, "no definition of the unique constraint");
+				: mig_op_error(op, "no definition of the unique constraint");
 		break;
 	case MIG_OP_CREATE_CHECK_CONSTRAINT:
 		if (!op->check) {
-			rc = fail(op, "no definition of the check constraint");
+			rc = mig_op_error(op, "no definition of the check constraint");
 			break;
 		}
 		check_def(ctx, op->check, &s);
 		break;
 	default:
 		rc = op->fk ? fk_def(ctx, op, op->fk, &s)
-			    : fail(op, "no definition of the foreign key");
+			    : mig_op_error(op, "no definition of the foreign key");
 		break;
 	}
 	if (rc == 0) {
@@ -1472,15 +1405,16 @@ static int render_drop_constraint(const struct mig_render_ctx *ctx, const struct
 	}
 	if (op->constraint < MIG_CONSTRAINT_UNIQUE || op->constraint > MIG_CONSTRAINT_FOREIGNKEY) {
 		mig_str_release(&s);
-		return fail(op, "no constraint type");
+		return mig_op_error(op, "no constraint type");
 	}
 	const char *name = constraint_to_drop(ctx, op);
 	if (!name) {
 		mig_str_release(&s);
-		return fail(op,
-			    "mysql drops %s by its name, and neither the op nor the schema gives "
-			    "it: give 'name'",
-			    what[op->constraint]);
+		return mig_op_error(
+		    op,
+		    "mysql drops %s by its name, and neither the op nor the schema gives "
+		    "it: give 'name'",
+		    what[op->constraint]);
 	}
 	mig_str_add(&s, op->constraint == MIG_CONSTRAINT_UNIQUE	 ? "DROP INDEX "
 			: op->constraint == MIG_CONSTRAINT_CHECK ? "DROP CONSTRAINT "
@@ -1555,21 +1489,23 @@ static int render_add_enum_value(const struct mig_render_ctx *ctx, const struct 
 	int rc = MIG_ERROR;
 
 	if (!sch) {
-		return fail(op,
-			    "mysql writes the enum '%s%s%s' inline in its columns and needs the "
-			    "schema to find them",
-			    QUAL(op->schema, op->name));
+		return mig_op_error(
+		    op,
+		    "mysql writes the enum '%s%s%s' inline in its columns and needs the "
+		    "schema to find them",
+		    QUAL(op->schema, op->name));
 	}
 	const struct mig_enum *e = mig_schema_find_enum(sch, op->schema, op->name);
 	if (!e) {
-		return fail(op, "no enum '%s%s%s' in the schema", QUAL(op->schema, op->name));
+		return mig_op_error(op, "no enum '%s%s%s' in the schema",
+				    QUAL(op->schema, op->name));
 	}
 	if (names_have(e->values.v, e->values.n, op->value)) {
 		if (op->if_not_exists) {
 			return 0;
 		}
-		return fail(op, "enum '%s%s%s' has the value '%s' already",
-			    QUAL(op->schema, op->name), op->value);
+		return mig_op_error(op, "enum '%s%s%s' has the value '%s' already",
+				    QUAL(op->schema, op->name), op->value);
 	}
 	size_t at = e->values.n;
 	const char *anchor = op->before ? op->before : op->after;
@@ -1577,8 +1513,8 @@ static int render_add_enum_value(const struct mig_render_ctx *ctx, const struct 
 		for (at = 0; at < e->values.n && !mig_streq(e->values.v[at], anchor); at++) {
 		}
 		if (at == e->values.n) {
-			return fail(op, "enum '%s%s%s' has no value '%s'",
-				    QUAL(op->schema, op->name), anchor);
+			return mig_op_error(op, "enum '%s%s%s' has no value '%s'",
+					    QUAL(op->schema, op->name), anchor);
 		}
 		at += op->after != NULL;
 	}
@@ -1642,7 +1578,7 @@ static void render_value(const struct mig_render_ctx *ctx, struct mig_str *out,
 		mig_str_add(out, mig_streq(v->text, "true") ? "TRUE" : "FALSE");
 		return;
 	case MIG_VALUE_NUMBER:
-		if (v->text && is_number(v->text)) {
+		if (v->text && mig_is_decimal(v->text)) {
 			mig_str_add(out, v->text);
 			return;
 		}
@@ -1659,7 +1595,7 @@ static int render_bulk_insert(const struct mig_render_ctx *ctx, const struct mig
 	struct mig_str head = MIG_STR_INIT;
 	struct mig_str s = MIG_STR_INIT;
 	if (!op->columns.n) {
-		return fail(op, "no columns to insert");
+		return mig_op_error(op, "no columns to insert");
 	}
 	mig_str_add(&head, "INSERT INTO ");
 	table_name(ctx, &head, op->schema, op->table);
@@ -1752,5 +1688,5 @@ int my_render_op(const struct mig_render_ctx *ctx, const struct mig_op *op,
 	case MIG_OP_SQL:
 		return render_sql(op, out);
 	}
-	return fail(op, "unknown op");
+	return mig_op_error(op, "unknown op");
 }

@@ -23,26 +23,6 @@ struct pr {
 	struct mig_strlist stmts; /* moved to the caller's list on success */
 };
 
-static int fail(const struct pr *r, const char *fmt, ...) MIG_PRINTF(2, 3);
-/* A FILE-class error "path:line:column: <op>: <message>", the form
- * mig_schema_apply uses: what fails here is the op as written. */
-static int fail(const struct pr *r, const char *fmt, ...)
-{
-	struct mig_str s = MIG_STR_INIT;
-	va_list ap;
-	if (r->op->pos.file) {
-		mig_str_addf(&s, "%s:%u:%u: ", r->op->pos.file, r->op->pos.line,
-			     r->op->pos.column);
-	}
-	mig_str_addf(&s, "%s: ", mig_op_kind_name(r->op->kind));
-	va_start(ap, fmt);
-	mig_str_vaddf(&s, fmt, ap);
-	va_end(ap);
-	mig_error(MIG_ECLASS_FILE, "%s", s.buf);
-	mig_str_release(&s);
-	return MIG_ERROR;
-}
-
 static void ident(const struct pr *r, struct mig_str *s, const char *name)
 {
 	r->impl->quote_ident(s, name);
@@ -80,14 +60,7 @@ static void op_table(const struct pr *r, struct mig_str *s)
 
 static void ident_list(const struct pr *r, struct mig_str *s, const char *const *names, size_t n)
 {
-	mig_str_addch(s, '(');
-	for (size_t i = 0; i < n; i++) {
-		if (i) {
-			mig_str_add(s, ", ");
-		}
-		ident(r, s, names[i]);
-	}
-	mig_str_addch(s, ')');
+	mig_render_ident_list(r->impl, s, names, n);
 }
 
 static void emit(struct pr *r, struct mig_str *s)
@@ -286,13 +259,14 @@ static int type_sql(const struct pr *r, struct mig_str *s, const struct mig_type
 		return 0;
 	}
 	if (t->enum_values.n) {
-		return fail(r,
-			    "column '%s' has an inline enum type, which PostgreSQL does not have "
-			    "(declare the enum under enums:)",
-			    column);
+		return mig_op_error(
+		    r->op,
+		    "column '%s' has an inline enum type, which PostgreSQL does not have "
+		    "(declare the enum under enums:)",
+		    column);
 	}
 	if (!t->raw || !*t->raw) {
-		return fail(r, "column '%s' has no type", column);
+		return mig_op_error(r->op, "column '%s' has no type", column);
 	}
 	mig_str_add(s, t->raw);
 	return 0;
@@ -312,25 +286,6 @@ void pg_render_type(const struct mig_type *t, const struct mig_schema *s, struct
 	mig_strlist_release(&r.stmts);
 }
 
-static const char *fk_action_sql(enum mig_fk_action a)
-{
-	switch (a) {
-	case MIG_FK_NO_ACTION:
-		return "NO ACTION";
-	case MIG_FK_RESTRICT:
-		return "RESTRICT";
-	case MIG_FK_CASCADE:
-		return "CASCADE";
-	case MIG_FK_SET_NULL:
-		return "SET NULL";
-	case MIG_FK_SET_DEFAULT:
-		return "SET DEFAULT";
-	case MIG_FK_NONE:
-		break;
-	}
-	return NULL;
-}
-
 /* " REFERENCES t (cols) ON DELETE … ON UPDATE … DEFERRABLE …"; ref_schema
  * NULL leaves ref_table as written ("schema.table" or "table"). */
 static void references(const struct pr *r, struct mig_str *s, const char *ref_schema,
@@ -348,12 +303,7 @@ static void references(const struct pr *r, struct mig_str *s, const char *ref_sc
 		mig_str_addch(s, ' ');
 		ident_list(r, s, cols, ncols);
 	}
-	if (fk_action_sql(on_delete)) {
-		mig_str_addf(s, " ON DELETE %s", fk_action_sql(on_delete));
-	}
-	if (fk_action_sql(on_update)) {
-		mig_str_addf(s, " ON UPDATE %s", fk_action_sql(on_update));
-	}
+	mig_render_fk_actions(s, on_delete, on_update);
 	/* INITIALLY DEFERRED needs DEFERRABLE: it implies it */
 	if (deferrable || initially_deferred) {
 		mig_str_add(s, " DEFERRABLE");
@@ -441,10 +391,11 @@ static int column_sql(const struct pr *r, struct mig_str *s, const char *table,
 	}
 	if (c->computed_sql) {
 		if (!c->computed_stored) {
-			return fail(r,
-				    "computed column '%s' of table '%s' must be stored: PostgreSQL "
-				    "has no virtual generated columns (write stored: true)",
-				    c->name, table);
+			return mig_op_error(
+			    r->op,
+			    "computed column '%s' of table '%s' must be stored: PostgreSQL "
+			    "has no virtual generated columns (write stored: true)",
+			    c->name, table);
 		}
 		mig_str_addf(s, " GENERATED ALWAYS AS (%s) STORED", c->computed_sql);
 	}
@@ -605,7 +556,7 @@ static int render_create_table(struct pr *r)
 {
 	const struct mig_table *t = r->op->table_def;
 	if (!t) {
-		return fail(r, "no definition of table '%s'", r->op->table);
+		return mig_op_error(r->op, "no definition of table '%s'", r->op->table);
 	}
 	struct mig_str s = MIG_STR_INIT;
 	/* the primary key: the table's, or (an op built in code) the columns'
@@ -726,7 +677,7 @@ static int render_add_column(struct pr *r)
 {
 	const struct mig_column *c = r->op->column_def;
 	if (!c) {
-		return fail(r, "no definition of column '%s'", r->op->column);
+		return mig_op_error(r->op, "no definition of column '%s'", r->op->column);
 	}
 	const struct mig_table *before = op_table_def(r);
 	const char *table = r->op->table;
@@ -854,7 +805,8 @@ static int render_alter_column(struct pr *r)
 static int render_create_index(struct pr *r)
 {
 	if (!r->op->index) {
-		return fail(r, "no definition of index '%s'", r->op->name ? r->op->name : "");
+		return mig_op_error(r->op, "no definition of index '%s'",
+				    r->op->name ? r->op->name : "");
 	}
 	create_index(r, r->op->index);
 	return 0;
@@ -886,7 +838,8 @@ static int render_add_constraint(struct pr *r)
 		fk_sql(r, &s, op->fk);
 	} else {
 		mig_str_release(&s);
-		return fail(r, "no definition of the constraint on table '%s'", op->table);
+		return mig_op_error(r->op, "no definition of the constraint on table '%s'",
+				    op->table);
 	}
 	emit(r, &s);
 	return 0;
@@ -950,10 +903,11 @@ static int render_drop_constraint(struct pr *r)
 	const char *name = dropped_name(r);
 	if (!name) {
 		const char *type = mig_constraint_type_name(r->op->constraint);
-		return fail(r,
-			    "cannot tell the name of the unnamed %s constraint of table '%s' "
-			    "(give its name)",
-			    type ? type : "", r->op->table);
+		return mig_op_error(
+		    r->op,
+		    "cannot tell the name of the unnamed %s constraint of table '%s' "
+		    "(give its name)",
+		    type ? type : "", r->op->table);
 	}
 	struct mig_str s = MIG_STR_INIT;
 	alter_table(r, &s);
@@ -1010,36 +964,6 @@ static int render_add_enum_value(struct pr *r)
 	return 0;
 }
 
-/* A number as a YAML plain scalar writes it: [-+]digits[.digits][e[-+]digits]. */
-static bool numeric_text(const char *p)
-{
-	bool digits = false;
-	if (*p == '-' || *p == '+') {
-		p++;
-	}
-	for (; isdigit((unsigned char)*p); p++) {
-		digits = true;
-	}
-	if (*p == '.') {
-		for (p++; isdigit((unsigned char)*p); p++) {
-			digits = true;
-		}
-	}
-	if (digits && (*p == 'e' || *p == 'E')) {
-		p++;
-		if (*p == '-' || *p == '+') {
-			p++;
-		}
-		if (!isdigit((unsigned char)*p)) {
-			return false;
-		}
-		while (isdigit((unsigned char)*p)) {
-			p++;
-		}
-	}
-	return digits && *p == '\0';
-}
-
 static int value_sql(const struct pr *r, struct mig_str *s, const struct mig_value *v,
 		     const char *column)
 {
@@ -1051,9 +975,9 @@ static int value_sql(const struct pr *r, struct mig_str *s, const struct mig_val
 		literal(r, s, v->text);
 		return 0;
 	case MIG_VALUE_NUMBER:
-		if (!v->text || !numeric_text(v->text)) {
-			return fail(r, "value '%s' of column '%s' is not a number",
-				    v->text ? v->text : "", column);
+		if (!v->text || !mig_is_decimal(v->text)) {
+			return mig_op_error(r->op, "value '%s' of column '%s' is not a number",
+					    v->text ? v->text : "", column);
 		}
 		mig_str_add(s, v->text);
 		return 0;
@@ -1061,7 +985,7 @@ static int value_sql(const struct pr *r, struct mig_str *s, const struct mig_val
 		mig_str_add(s, mig_streq(v->text, "true") ? "true" : "false");
 		return 0;
 	}
-	return fail(r, "value of column '%s' has an unknown kind", column);
+	return mig_op_error(r->op, "value of column '%s' has an unknown kind", column);
 }
 
 /* One INSERT with a row per line. */
@@ -1169,7 +1093,7 @@ static int render(struct pr *r)
 	case MIG_OP_SQL:
 		return render_sql(r);
 	}
-	return fail(r, "cannot render this op for PostgreSQL");
+	return mig_op_error(r->op, "cannot render this op for PostgreSQL");
 }
 
 int pg_render_op(const struct mig_render_ctx *ctx, const struct mig_op *op,

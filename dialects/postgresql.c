@@ -216,6 +216,80 @@ static int pg_exec(struct mig_db *db, const char *sql)
 	return 0;
 }
 
+#if MIG_HAVE_PG_PIPELINE
+/* The statements in libpq's pipeline mode: all sent (with one Sync after the
+ * last), then each result read in order, so the batch costs one round trip
+ * and every result still belongs to its statement. libpq reads what the
+ * server answers while it waits to send more, so a long batch cannot fill
+ * both directions of the connection and deadlock. After a failure the server
+ * skips the rest up to the Sync (PGRES_PIPELINE_ABORTED). */
+static int pg_exec_batch(struct mig_db *db, const struct mig_strlist *stmts, size_t *done,
+			 void (*on_done)(void *arg, size_t i), void *arg)
+{
+	struct pg_dialect *pg = pg_from_db(db);
+	size_t sent = 0;
+	bool synced = false, lost = false;
+	char *send_error = NULL;
+	int rc = 0;
+
+	*done = 0;
+	if (!stmts->n) {
+		return 0;
+	}
+	if (PQenterPipelineMode(pg->conn) != 1) {
+		return mig_db_error(PQerrorMessage(pg->conn), NULL,
+				    "postgresql error: cannot enter pipeline mode");
+	}
+	while (sent < stmts->n &&
+	       PQsendQueryParams(pg->conn, stmts->v[sent], 0, NULL, NULL, NULL, NULL, 0) == 1) {
+		sent++;
+	}
+	if (sent < stmts->n) {
+		/* the connection failed: reported at the statement that was not sent,
+		 * once the answers to those before it are read */
+		send_error = xstrdup(PQerrorMessage(pg->conn));
+	}
+	synced = PQpipelineSync(pg->conn) == 1;
+	for (size_t i = 0; i < sent && !lost; i++) {
+		PGresult *res = PQgetResult(pg->conn);
+		if (!res) {
+			lost = true;
+			break;
+		}
+		pg->base.query_count++;
+		ExecStatusType st = PQresultStatus(res);
+		if (rc == 0 && (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ||
+				st == PGRES_EMPTY_QUERY)) {
+			(*done)++;
+			if (on_done) {
+				on_done(arg, i);
+			}
+		} else if (rc == 0) {
+			rc = pg_result_error(pg, res, stmts->v[i]);
+		}
+		PQclear(res);
+		/* each statement's results end with NULL */
+		while ((res = PQgetResult(pg->conn)) != NULL) {
+			PQclear(res);
+		}
+	}
+	if (!lost && synced) {
+		PGresult *res = PQgetResult(pg->conn);
+		lost = !res || PQresultStatus(res) != PGRES_PIPELINE_SYNC;
+		PQclear(res);
+	}
+	if (rc == 0 && send_error) {
+		rc = mig_db_error(send_error, stmts->v[sent], "postgresql error");
+	}
+	if ((lost || !synced || PQexitPipelineMode(pg->conn) != 1) && rc == 0) {
+		rc = mig_db_error(PQerrorMessage(pg->conn), *done < stmts->n ? stmts->v[*done] : NULL,
+				  "postgresql error");
+	}
+	free(send_error);
+	return rc;
+}
+#endif
+
 static int pg_query(struct mig_db *db, const char *sql, struct mig_rows *out)
 {
 	PGresult *res;
@@ -412,6 +486,9 @@ const struct mig_dialect_impl mig_postgresql_impl = {
 	.connect = pg_connect,
 	.close = pg_close,
 	.exec = pg_exec,
+#if MIG_HAVE_PG_PIPELINE
+	.exec_batch = pg_exec_batch,
+#endif
 	.query = pg_query,
 	.begin = pg_begin,
 	.commit = pg_commit,

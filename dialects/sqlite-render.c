@@ -25,26 +25,6 @@ struct sr {
 	struct mig_arena arena;   /* enum values read from CHECK constraints */
 };
 
-static int fail(const struct sr *r, enum mig_error_class klass, const char *fmt, ...)
-	MIG_PRINTF(3, 4);
-/* "path:line:column: <op>: <message>", the form mig_schema_apply uses. */
-static int fail(const struct sr *r, enum mig_error_class klass, const char *fmt, ...)
-{
-	struct mig_str s = MIG_STR_INIT;
-	va_list ap;
-	if (r->op->pos.file) {
-		mig_str_addf(&s, "%s:%u:%u: ", r->op->pos.file, r->op->pos.line,
-			     r->op->pos.column);
-	}
-	mig_str_addf(&s, "%s: ", mig_op_kind_name(r->op->kind));
-	va_start(ap, fmt);
-	mig_str_vaddf(&s, fmt, ap);
-	va_end(ap);
-	mig_error(klass, "%s", s.buf);
-	mig_str_release(&s);
-	return MIG_ERROR;
-}
-
 static void ident(const struct sr *r, struct mig_str *s, const char *name)
 {
 	r->impl->quote_ident(s, name);
@@ -62,14 +42,7 @@ static void qualname(const struct sr *r, struct mig_str *s, const char *schema, 
 
 static void ident_list(const struct sr *r, struct mig_str *s, const char *const *names, size_t n)
 {
-	mig_str_addch(s, '(');
-	for (size_t i = 0; i < n; i++) {
-		if (i) {
-			mig_str_add(s, ", ");
-		}
-		ident(r, s, names[i]);
-	}
-	mig_str_addch(s, ')');
+	mig_render_ident_list(r->impl, s, names, n);
 }
 
 static void emit(struct sr *r, struct mig_str *s)
@@ -496,9 +469,8 @@ static int column_type(struct sr *r, struct mig_str *s, const struct mig_table *
 		mig_str_add(s, "CHAR(36)");
 		return 0;
 	case MIG_TYPE_ENUM:
-		return fail(r, MIG_ECLASS_FILE,
-			    "column '%s.%s' has type '%s', an enum not known here", t->name,
-			    c->name, ty->enum_name ? ty->enum_name : ty->raw);
+		return mig_op_error(r->op, "column '%s.%s' has type '%s', an enum not known here",
+				    t->name, c->name, ty->enum_name ? ty->enum_name : ty->raw);
 	case MIG_TYPE_OTHER:
 		break;
 	}
@@ -570,25 +542,6 @@ static void enum_check(struct sr *r, struct mig_str *s, const struct mig_table *
 
 /* ---- definitions ---- */
 
-static const char *fk_action_sql(enum mig_fk_action a)
-{
-	switch (a) {
-	case MIG_FK_NO_ACTION:
-		return "NO ACTION";
-	case MIG_FK_RESTRICT:
-		return "RESTRICT";
-	case MIG_FK_CASCADE:
-		return "CASCADE";
-	case MIG_FK_SET_NULL:
-		return "SET NULL";
-	case MIG_FK_SET_DEFAULT:
-		return "SET DEFAULT";
-	case MIG_FK_NONE:
-		break;
-	}
-	return NULL;
-}
-
 /* REFERENCES <table> (<columns>) and the actions. A foreign key of SQLite
  * names its parent without a schema: the parent is in the same database. */
 static void references(const struct sr *r, struct mig_str *s, const char *ref_table,
@@ -599,12 +552,7 @@ static void references(const struct sr *r, struct mig_str *s, const char *ref_ta
 	ident(r, s, ref_table);
 	mig_str_addch(s, ' ');
 	ident_list(r, s, ref_columns, n);
-	if (fk_action_sql(on_delete)) {
-		mig_str_addf(s, " ON DELETE %s", fk_action_sql(on_delete));
-	}
-	if (fk_action_sql(on_update)) {
-		mig_str_addf(s, " ON UPDATE %s", fk_action_sql(on_update));
-	}
+	mig_render_fk_actions(s, on_delete, on_update);
 	if (deferrable || initially_deferred) {
 		mig_str_add(s, initially_deferred ? " DEFERRABLE INITIALLY DEFERRED"
 					       : " DEFERRABLE");
@@ -678,10 +626,11 @@ static int check_autoincrement(const struct sr *r, const struct mig_table *t,
 	for (size_t i = 0; i < t->columns.n; i++) {
 		const struct mig_column *c = &t->columns.v[i];
 		if ((c->autoincrement == MIG_TRUE || c->identity) && c != rowid) {
-			return fail(r, MIG_ECLASS_FILE,
-				    "column '%s.%s': sqlite generates values only for a single "
-				    "integer primary key of a rowid table",
-				    t->name, c->name);
+			return mig_op_error(
+			    r->op,
+			    "column '%s.%s': sqlite generates values only for a single "
+			    "integer primary key of a rowid table",
+			    t->name, c->name);
 		}
 	}
 	return 0;
@@ -865,11 +814,12 @@ static const struct mig_column *source_column(const struct sr *r, const struct m
 
 static int not_null_without_default(const struct sr *r, const char *column, const char *table)
 {
-	return fail(r, MIG_ECLASS_FILE,
-		    "cannot add NOT NULL column '%s' without a default to table '%s': its rows "
-		    "would have no value (give it a default, or add it nullable, fill it, then "
-		    "make it NOT NULL)",
-		    column, table);
+	return mig_op_error(
+	    r->op,
+	    "cannot add NOT NULL column '%s' without a default to table '%s': its rows "
+	    "would have no value (give it a default, or add it nullable, fill it, then "
+	    "make it NOT NULL)",
+	    column, table);
 }
 
 /* What in t still uses column after the op dropped it (an index expression
@@ -907,13 +857,14 @@ static int check_dropped_column(const struct sr *r, const struct mig_table *t, c
 		return 0;
 	}
 	if (!name) {
-		return fail(r, MIG_ECLASS_FILE,
-			    "column '%s' of table '%s' is used by a %s (drop that first)", column,
-			    t->name, what);
+		return mig_op_error(r->op,
+				    "column '%s' of table '%s' is used by a %s (drop that first)",
+				    column, t->name, what);
 	}
-	return fail(r, MIG_ECLASS_FILE, "column '%s' of table '%s' is used by %s '%s' (drop that "
-					"first)",
-		    column, t->name, what, name);
+	return mig_op_error(r->op,
+			    "column '%s' of table '%s' is used by %s '%s' (drop that "
+			    "first)",
+			    column, t->name, what, name);
 }
 
 /* Rebuild table (schema, name) of before into its definition in after (the
@@ -934,7 +885,7 @@ static int rebuild(struct sr *r, const struct mig_schema *before, const struct m
 	int rc = MIG_ERROR;
 
 	if (!bt || !at) {
-		rc = fail(r, MIG_ECLASS_FILE, "no table '%s'", name);
+		rc = mig_op_error(r->op, "no table '%s'", name);
 		goto done;
 	}
 	if (r->op->kind == MIG_OP_DROP_COLUMN && check_dropped_column(r, at, r->op->column) < 0) {
@@ -1028,10 +979,11 @@ static int rebuild_for_op(struct sr *r, const struct mig_render_ctx *ctx, const 
 {
 	const struct mig_op *op = r->op;
 	if (!ctx->schema) {
-		return fail(r, MIG_ECLASS_USAGE,
-			    "%s of table '%s' needs a table rebuild on sqlite, which needs the "
-			    "table's definition (the schema before the op is not known here)",
-			    what, op->table);
+		return mig_op_error_code(
+		    r->op, MIG_ERROR, MIG_ECLASS_USAGE,
+		    "%s of table '%s' needs a table rebuild on sqlite, which needs the "
+		    "table's definition (the schema before the op is not known here)",
+		    what, op->table);
 	}
 	struct mig_schema *after = schema_after(r, ctx->schema);
 	if (!after) {
@@ -1053,7 +1005,7 @@ static int render_create_table(struct sr *r)
 	const struct mig_table *t = op->table_def;
 	struct mig_str s = MIG_STR_INIT;
 	if (!t) {
-		return fail(r, MIG_ECLASS_FILE, "no definition of table '%s'", op->table);
+		return mig_op_error(r->op, "no definition of table '%s'", op->table);
 	}
 	if (create_table_sql(r, t, op->schema, op->table, &s) < 0) {
 		mig_str_release(&s);
@@ -1091,16 +1043,17 @@ static int render_add_column(struct sr *r, const struct mig_render_ctx *ctx)
 	const struct mig_column *c = op->column_def;
 	struct mig_str s = MIG_STR_INIT;
 	if (!c) {
-		return fail(r, MIG_ECLASS_FILE, "no definition of column '%s'", op->column);
+		return mig_op_error(r->op, "no definition of column '%s'", op->column);
 	}
 	if (!c->nullable && !c->default_sql && !c->computed_sql && !c->primary_key) {
 		return not_null_without_default(r, c->name, op->table);
 	}
 	if ((c->autoincrement == MIG_TRUE || c->identity) && !c->primary_key) {
-		return fail(r, MIG_ECLASS_FILE,
-			    "column '%s.%s': sqlite generates values only for a single integer "
-			    "primary key of a rowid table",
-			    op->table, c->name);
+		return mig_op_error(
+		    r->op,
+		    "column '%s.%s': sqlite generates values only for a single integer "
+		    "primary key of a rowid table",
+		    op->table, c->name);
 	}
 	if (!can_add_column(c)) {
 		return rebuild_for_op(r, ctx, "adding this column");
@@ -1263,8 +1216,8 @@ static int enum_value_position(struct sr *r, const char *const *values, size_t n
 				*skip = true;
 				return 0;
 			}
-			return fail(r, MIG_ECLASS_FILE, "enum '%s' has the value '%s' already",
-				    op->name, op->value);
+			return mig_op_error(r->op, "enum '%s' has the value '%s' already", op->name,
+					    op->value);
 		}
 	}
 	if (!anchor) {
@@ -1276,7 +1229,7 @@ static int enum_value_position(struct sr *r, const char *const *values, size_t n
 			return 0;
 		}
 	}
-	return fail(r, MIG_ECLASS_FILE, "enum '%s' has no value '%s'", op->name, anchor);
+	return mig_op_error(r->op, "enum '%s' has no value '%s'", op->name, anchor);
 }
 
 /* Add the op's value to the CHECKs named after the enum in t (how a
@@ -1331,11 +1284,12 @@ static int render_add_enum_value(struct sr *r, const struct mig_render_ctx *ctx)
 {
 	const struct mig_op *op = r->op;
 	if (!ctx->schema) {
-		return fail(r, MIG_ECLASS_USAGE,
-			    "the columns of enum '%s' are kept to its values by CHECK constraints "
-			    "on sqlite, and finding them needs the schema before the op (not known "
-			    "here)",
-			    op->name);
+		return mig_op_error_code(
+		    r->op, MIG_ERROR, MIG_ECLASS_USAGE,
+		    "the columns of enum '%s' are kept to its values by CHECK constraints "
+		    "on sqlite, and finding them needs the schema before the op (not known "
+		    "here)",
+		    op->name);
 	}
 	const struct mig_enum *e = mig_schema_find_enum(ctx->schema, op->schema, op->name);
 	size_t at;
@@ -1441,7 +1395,7 @@ static int render(struct sr *r, const struct mig_render_ctx *ctx)
 		return render_alter_column(r, ctx);
 	case MIG_OP_CREATE_INDEX:
 		if (!op->index) {
-			return fail(r, MIG_ECLASS_FILE, "no definition of index '%s'", op->name);
+			return mig_op_error(r->op, "no definition of index '%s'", op->name);
 		}
 		create_index_sql(r, op->schema, op->table, op->index, &s);
 		emit(r, &s);
@@ -1478,7 +1432,7 @@ static int render(struct sr *r, const struct mig_render_ctx *ctx)
 		emit_text(r, text);
 		return 0;
 	}
-	return fail(r, MIG_ECLASS_FILE, "unknown op kind %d", (int)op->kind);
+	return mig_op_error(r->op, "unknown op kind %d", (int)op->kind);
 }
 
 int sqlite_render_op(const struct mig_render_ctx *ctx, const struct mig_op *op,

@@ -238,3 +238,17 @@ const char *mig_script_commit_sql(const struct mig_dialect_impl *impl)
 {
 	return impl->caps & MIG_CAP_TRANSACTIONAL_DDL ? "COMMIT" : NULL;
 }
+
+/* SQLite changes foreign key enforcement only outside a transaction, so a
+ * script turns it off before its BEGIN, as the runner does when it begins a
+ * transaction: a table rebuild's DROP TABLE must not delete (ON DELETE
+ * CASCADE) or refuse to delete the rows of the tables that reference it. */
+const char *mig_script_before_begin_sql(const struct mig_dialect_impl *impl)
+{
+	return strcmp(impl->name, "sqlite") == 0 ? "PRAGMA foreign_keys = OFF" : NULL;
+}
+
+const char *mig_script_after_commit_sql(const struct mig_dialect_impl *impl)
+{
+	return strcmp(impl->name, "sqlite") == 0 ? "PRAGMA foreign_keys = ON" : NULL;
+}

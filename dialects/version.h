@@ -53,5 +53,10 @@ void mig_history_insert_sql(const struct mig_dialect_impl *impl, const char *sch
  * NULL for a dialect whose DDL is not transactional. */
 const char *mig_script_begin_sql(const struct mig_dialect_impl *impl);
 const char *mig_script_commit_sql(const struct mig_dialect_impl *impl);
+/* What a script runs before each BEGIN and after each COMMIT, or NULL:
+ * SQLite's foreign key enforcement off for the transaction and on after it
+ * (table rebuilds drop tables that others reference). */
+const char *mig_script_before_begin_sql(const struct mig_dialect_impl *impl);
+const char *mig_script_after_commit_sql(const struct mig_dialect_impl *impl);
 
 #endif

@@ -399,6 +399,39 @@ bool mig_ends_with(const char *s, const char *suffix)
 	return ls >= lx && memcmp(s + ls - lx, suffix, lx) == 0;
 }
 
+bool mig_is_decimal(const char *s)
+{
+	const char *p = s;
+	bool digits = false;
+	if (*p == '-' || *p == '+') {
+		p++;
+	}
+	for (; isdigit((unsigned char)*p); p++) {
+		digits = true;
+	}
+	if (*p == '.') {
+		for (p++; isdigit((unsigned char)*p); p++) {
+			digits = true;
+		}
+	}
+	if (!digits) {
+		return false;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '-' || *p == '+') {
+			p++;
+		}
+		if (!isdigit((unsigned char)*p)) {
+			return false;
+		}
+		while (isdigit((unsigned char)*p)) {
+			p++;
+		}
+	}
+	return *p == '\0';
+}
+
 char *mig_strtrim(char *s)
 {
 	while (isspace((unsigned char)*s)) {

@@ -208,6 +208,53 @@ static bool type_word(const char *w)
 	return false;
 }
 
+static bool number_type(const char *w)
+{
+	static const char *const words[] = { "integer", "int", "int2", "int4", "int8",
+					     "smallint", "bigint", "numeric", "decimal", "real",
+					     "double", "float4", "float8", NULL };
+	for (size_t i = 0; words[i]; i++) {
+		if (strcmp(w, words[i]) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The string token before out as the number it holds ("-", "1"), when it
+ * holds one; returns the new end of the tokens kept. */
+static size_t unquote_number(struct toks *t, size_t out)
+{
+	const char *lit = t->v.v[out - 1].text;
+	size_t n = strlen(lit);
+	if (n < 3) {
+		return out;
+	}
+	const char *p = lit + 1;
+	size_t len = n - 2;
+	bool minus = *p == '-';
+	if (minus) {
+		p++;
+		len--;
+	}
+	if (!len || !isdigit((unsigned char)*p) || strspn(p, "0123456789.") < len) {
+		return out;
+	}
+	/* lex the digits into a number token at out - 1 (a minus before it) */
+	struct toks num = { { NULL, 0, 0 }, t->a };
+	push_number(&num, p, len);
+	if (minus) {
+		t->v.v[out - 1].kind = TK_OP;
+		t->v.v[out - 1].text = "-";
+		t->v.v[out] = num.v.v[0]; /* the "::" being dropped made room */
+		out++;
+	} else {
+		t->v.v[out - 1] = num.v.v[0];
+	}
+	mig_vec_free(&num.v);
+	return out;
+}
+
 /* Remove every "::type" (PostgreSQL writes casts into what it shows back:
  * 'x'::character varying, (0)::numeric, email::text). */
 static void strip_casts(struct toks *t)
@@ -220,8 +267,13 @@ static void strip_casts(struct toks *t)
 		}
 		i++;
 		if (i < t->v.n && t->v.v[i].kind == TK_WORD) {
+			/* '-1'::integer is how PostgreSQL shows -1 */
+			if (out && t->v.v[out - 1].kind == TK_STR && number_type(t->v.v[i].text)) {
+				out = unquote_number(t, out);
+			}
 			i++;
-			while (i < t->v.n && t->v.v[i].kind == TK_WORD && type_word(t->v.v[i].text)) {
+			while (i < t->v.n && t->v.v[i].kind == TK_WORD &&
+			       type_word(t->v.v[i].text)) {
 				i++;
 			}
 		}
@@ -263,6 +315,21 @@ static void insert(struct toks *t, size_t i, enum tok_kind kind, const char *tex
 	memmove(&t->v.v[i + 1], &t->v.v[i], (t->v.n - i) * sizeof(t->v.v[0]));
 	t->v.n++;
 	set_tok(t, i, kind, text);
+}
+
+/* Words after which "(" groups rather than calls. */
+static bool keyword(const char *w)
+{
+	static const char *const words[] = {
+		"and", "or", "not", "when", "then", "else", "case", "is", "like", "ilike",
+		"on", "between", "as", "where", "distinct", "select", NULL,
+	};
+	for (size_t i = 0; words[i]; i++) {
+		if (strcmp(w, words[i]) == 0) {
+			return true;
+		}
+	}
+	return false;
 }
 
 /* What PostgreSQL and MySQL rewrite, written back the way a user writes it:
@@ -309,27 +376,26 @@ static void rewrite(struct toks *t)
 			set_tok(t, i, TK_WORD, "current_timestamp");
 			cut(t, i + 1, 2);
 		}
+		/* x BETWEEN a AND b, as PostgreSQL gives it back: x >= a AND x <= b */
+		if (is(t, i, "between") && i > 0 && t->v.v[i - 1].kind == TK_WORD &&
+		    !keyword(t->v.v[i - 1].text)) {
+			size_t a = i + 1, na = is(t, a, "-") ? 2 : 1;
+			size_t mid = a + na, b = mid + 1, nb = is(t, b, "-") ? 2 : 1;
+			if (is(t, mid, "and") && b + nb <= t->v.n &&
+			    (i < 2 || !is(t, i - 2, "not"))) {
+				const char *x = t->v.v[i - 1].text;
+				set_tok(t, i, TK_OP, ">=");
+				set_tok(t, mid, TK_WORD, "and");
+				insert(t, mid + 1, TK_OP, "<=");
+				insert(t, mid + 1, TK_WORD, x);
+			}
+		}
 		if ((is(t, i, "curdate") || is(t, i, "current_date")) && is(t, i + 1, "(") &&
 		    is(t, i + 2, ")")) {
 			set_tok(t, i, TK_WORD, "current_date");
 			cut(t, i + 1, 2);
 		}
 	}
-}
-
-/* Words after which "(" groups rather than calls. */
-static bool keyword(const char *w)
-{
-	static const char *const words[] = { "and",  "or",	 "not",	    "when",  "then",
-					     "else", "case",	 "is",	    "like",  "ilike",
-					     "between", "on", "as", "where", "distinct", "select",
-					     NULL };
-	for (size_t i = 0; words[i]; i++) {
-		if (strcmp(w, words[i]) == 0) {
-			return true;
-		}
-	}
-	return false;
 }
 
 /* Remove the parentheses that only group: PostgreSQL adds them around every
@@ -407,15 +473,15 @@ struct rules {
 	bool fk_index;        /* a foreign key has an index of its own (MySQL) */
 	bool rowid_pk;        /* an autoincrementing integer key is INTEGER whatever declared */
 	bool enum_checks;     /* enum columns are kept to their values by named CHECKs */
+	bool name_checks;     /* an unnamed check gets a name (to be dropped by it) */
 };
 
 /* Replace a leading word of t (followed by nothing, "(", "[" or " ") by to. */
 static bool fold_word(struct mig_str *t, const char *from, const char *to)
 {
 	size_t n = strlen(from);
-	char next = t->buf[n];
-	if (strncmp(t->buf, from, n) != 0 || !(next == '\0' || next == '(' || next == '[' ||
-					       next == ' ')) {
+	if (t->len < n || strncmp(t->buf, from, n) != 0 ||
+	    !(t->buf[n] == '\0' || t->buf[n] == '(' || t->buf[n] == '[' || t->buf[n] == ' ')) {
 		return false;
 	}
 	char *rest = xstrdup(t->buf + n);
@@ -506,7 +572,7 @@ static void my_normalize_type(struct mig_str *t)
 		{ "integer", "int" },	       { "boolean", "bool" },
 		{ "decimal", "numeric" },      { "dec", "numeric" },
 		{ "fixed", "numeric" },	       { "double precision", "double" },
-		{ "real", "double" },	       { "character varying", "varchar" },
+		{ "character varying", "varchar" },
 		{ "character", "char" },       { "nvarchar", "varchar" },
 		{ "nchar", "char" },	       { NULL, NULL },
 	};
@@ -544,16 +610,32 @@ static void sqlite_normalize_type(struct mig_str *t)
 }
 
 static const struct rules rules_pg = {
-	"postgresql", pg_normalize_type, true, true, false, false, false, false, false,
+	.name = "postgresql",
+	.normalize_type = pg_normalize_type,
+	.comments = true,
+	.deferrable = true,
+	.name_checks = true,
 };
 static const struct rules rules_my = {
-	"mysql", my_normalize_type, true, false, true, true, true, false, false,
+	.name = "mysql",
+	.normalize_type = my_normalize_type,
+	.comments = true,
+	.restrict_default = true,
+	.unique_index_is_constraint = true,
+	.fk_index = true,
+	.name_checks = true,
 };
 static const struct rules rules_sqlite = {
-	"sqlite", sqlite_normalize_type, false, true, false, false, false, true, true,
+	.name = "sqlite",
+	.normalize_type = sqlite_normalize_type,
+	.deferrable = true,
+	.rowid_pk = true,
+	.enum_checks = true,
 };
 static const struct rules rules_generic = {
-	"", NULL, true, true, false, false, false, false, false,
+	.name = "",
+	.comments = true,
+	.deferrable = true,
 };
 
 static const struct rules *rules_for(const struct mig_dialect_impl *impl)
@@ -685,7 +767,9 @@ static const char *boolean_word(const struct toks *t)
 	}
 	const char *r = NULL;
 	for (size_t i = 0; w && !r && yes[i]; i++) {
-		r = strcasecmp(w, yes[i]) == 0 ? "true" : strcasecmp(w, no[i]) == 0 ? "false" : NULL;
+		r = strcasecmp(w, yes[i]) == 0	 ? "true"
+		    : strcasecmp(w, no[i]) == 0 ? "false"
+						 : NULL;
 	}
 	free(own);
 	return r;
@@ -770,6 +854,8 @@ struct cmp {
 	struct mig_strlist *hints;
 	struct mig_strlist hint_buf; /* when the caller wants none */
 	struct mig_strlist needed_enums; /* declared enums the ops name (non-native) */
+	struct mig_strlist check_names;  /* names given to unnamed checks */
+	struct mig_strlist freed_names;  /* names of the checks of a table being dropped */
 	struct mig_arena arena;          /* scratch strings */
 };
 
@@ -1326,8 +1412,9 @@ static bool compare_column(struct cmp *c, const struct mig_table *dt, const stru
 				}
 				free(what);
 				bool done = false;
-				for (size_t i = 0; i < c->phase[P_CREATE_ENUM].ops.n && !done; i++) {
-					const struct mig_op *o = &c->phase[P_CREATE_ENUM].ops.v[i];
+				const struct mig_oplist *l = &c->phase[P_CREATE_ENUM];
+				for (size_t i = 0; i < l->ops.n && !done; i++) {
+					const struct mig_op *o = &l->ops.v[i];
 					done = o->kind == MIG_OP_ADD_ENUM_VALUE &&
 					       mig_streq(o->name, re->name);
 				}
@@ -1461,7 +1548,8 @@ static bool fk_same(const struct cmp *c, const struct mig_foreign_key *a,
 	if (!c->d->deferrable) {
 		return true;
 	}
-	bool da = a->deferrable || a->initially_deferred, db = b->deferrable || b->initially_deferred;
+	bool da = a->deferrable || a->initially_deferred;
+	bool db = b->deferrable || b->initially_deferred;
 	return da == db && a->initially_deferred == b->initially_deferred;
 }
 
@@ -1712,6 +1800,65 @@ static void compare_uniques(struct cmp *c, const struct mig_table *dt, const str
 	free(taken);
 }
 
+static bool constraint_named(const struct mig_table *t, const char *name)
+{
+	if (mig_streq(t->pk.name, name)) {
+		return true;
+	}
+	for (size_t i = 0; i < t->checks.n; i++) {
+		if (mig_streq(t->checks.v[i].name, name)) {
+			return true;
+		}
+	}
+	for (size_t i = 0; i < t->uniques.n; i++) {
+		if (mig_streq(t->uniques.v[i].name, name)) {
+			return true;
+		}
+	}
+	for (size_t i = 0; i < t->fks.n; i++) {
+		if (mig_streq(t->fks.v[i].name, name)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The name PostgreSQL would give an unnamed check: <table>_<column>_check
+ * when it names one column, else <table>_check, numbered when taken. The
+ * op carries it, so that the downgrade can drop the check by name. */
+static const char *check_name_for(struct cmp *c, const struct mig_table *dt,
+				  const struct mig_table *rt, const char *sql)
+{
+	struct toks t = { { NULL, 0, 0 }, &c->arena };
+	const char *column = NULL;
+	bool several = false;
+	lex(&t, sql);
+	for (size_t i = 0; i < t.v.n; i++) {
+		const struct mig_column *col = NULL;
+		for (size_t k = 0; t.v.v[i].kind == TK_WORD && k < dt->columns.n && !col; k++) {
+			col = mig_strieq(dt->columns.v[k].name, t.v.v[i].text) ? &dt->columns.v[k]
+									       : NULL;
+		}
+		if (col && column && !mig_streq(column, col->name)) {
+			several = true;
+		} else if (col) {
+			column = col->name;
+		}
+	}
+	mig_vec_free(&t.v);
+	const char *base = column && !several
+				   ? mig_arena_printf(&c->arena, "%s_%s_check", dt->name, column)
+				   : mig_arena_printf(&c->arena, "%s_check", dt->name);
+	const char *name = base;
+	for (int n = 1; (constraint_named(rt, name) && !mig_strlist_has(&c->freed_names, name)) ||
+			constraint_named(dt, name) || mig_strlist_has(&c->check_names, name);
+	     n++) {
+		name = mig_arena_printf(&c->arena, "%s%d", base, n);
+	}
+	mig_strlist_push(&c->check_names, name);
+	return name;
+}
+
 static void compare_checks(struct cmp *c, const struct mig_table *dt, const struct mig_table *rt,
 			   const bool *enum_check)
 {
@@ -1727,26 +1874,41 @@ static void compare_checks(struct cmp *c, const struct mig_table *dt, const stru
 	}
 	long *match = xcalloc(dck.n + 1, sizeof(long));
 	bool *taken = xcalloc(rck.n + 1, sizeof(bool));
-	match_items(c, dck.n, check_name, dck.v, rck.n, check_name, rck.v, check_same, match, taken);
+	match_items(c, dck.n, check_name, dck.v, rck.n, check_name, rck.v, check_same, match,
+		    taken);
+	/* the drops first: their names are free for the new checks */
+	bool *changed = xcalloc(dck.n + 1, sizeof(bool));
 	for (size_t i = 0; i < dck.n; i++) {
-		if (match[i] >= 0) {
+		changed[i] = match[i] < 0 || !same_expr(dck.v[i]->sql, rck.v[match[i]]->sql);
+		if (match[i] >= 0 && changed[i]) {
 			const struct mig_check *rc = rck.v[match[i]];
-			if (same_expr(dck.v[i]->sql, rc->sql)) {
-				continue;
-			}
-			drop_constraint(c, P_DROP_CONSTRAINT, rt, MIG_CONSTRAINT_CHECK, rc->name, rc);
+			drop_constraint(c, P_DROP_CONSTRAINT, rt, MIG_CONSTRAINT_CHECK, rc->name,
+					rc);
+			mig_strlist_push(&c->freed_names, rc->name ? rc->name : "");
 		}
-		struct mig_op op;
-		op_init(&op, MIG_OP_CREATE_CHECK_CONSTRAINT, dt);
-		op.check = (struct mig_check *)dck.v[i];
-		push(c, P_CREATE_CONSTRAINT, &op);
 	}
 	for (size_t j = 0; j < rck.n; j++) {
 		if (!taken[j]) {
 			drop_constraint(c, P_DROP_CONSTRAINT, rt, MIG_CONSTRAINT_CHECK,
 					rck.v[j]->name, rck.v[j]);
+			mig_strlist_push(&c->freed_names, rck.v[j]->name ? rck.v[j]->name : "");
 		}
 	}
+	for (size_t i = 0; i < dck.n; i++) {
+		if (!changed[i]) {
+			continue;
+		}
+		struct mig_op op;
+		struct mig_check named = *dck.v[i];
+		if (!named.name && c->d->name_checks) {
+			named.name = check_name_for(c, dt, rt, named.sql);
+		}
+		op_init(&op, MIG_OP_CREATE_CHECK_CONSTRAINT, dt);
+		op.check = &named;
+		push(c, P_CREATE_CONSTRAINT, &op);
+	}
+	mig_strlist_release(&c->freed_names);
+	free(changed);
 	free(match);
 	free(taken);
 	mig_vec_free(&dck);
@@ -1827,7 +1989,8 @@ static int compare_table(struct cmp *c, const struct mig_table *dt, const struct
 		pk_with_column = dt->pk.columns.v[0];
 	}
 	if (!pk_same && rt->pk.columns.n) {
-		drop_constraint(c, P_DROP_CONSTRAINT, rt, MIG_CONSTRAINT_PRIMARY, rt->pk.name, NULL);
+		drop_constraint(c, P_DROP_CONSTRAINT, rt, MIG_CONSTRAINT_PRIMARY, rt->pk.name,
+				NULL);
 	}
 	for (size_t i = 0; i < dt->columns.n; i++) {
 		const struct mig_column *dc = &dt->columns.v[i];
@@ -2089,7 +2252,8 @@ static void drop_tables(struct cmp *c, const struct tlist *gone, size_t *op_at)
 					if (names_eq(c, f->ref_table, t->name) &&
 					    mig_streq(f->ref_schema, t->schema)) {
 						drop_constraint(c, P_DROP_FK, o,
-								MIG_CONSTRAINT_FOREIGNKEY, f->name, f);
+								MIG_CONSTRAINT_FOREIGNKEY,
+								f->name, f);
 					}
 				}
 			}
@@ -2191,6 +2355,10 @@ static int compare_tables(struct cmp *c)
 		    !mig_schema_find_table(c->decl, rt->schema, rt->name)) {
 			mig_vec_push(&gone, rt);
 		}
+	}
+	if (gone.n && !news.n && !c->decl->tables.n) {
+		hint(c, "the models declare no tables: every table of the database would be "
+			"dropped (is 'models' in migrate.ini right?)");
 	}
 	size_t *create_at = xcalloc(news.n + 1, sizeof(size_t));
 	size_t *drop_at = xcalloc(gone.n + 1, sizeof(size_t));
@@ -2372,7 +2540,8 @@ static int drop_enums(struct cmp *c, const struct mig_schema *reflected)
 		for (size_t t = 0; t < after->tables.n && !used; t++) {
 			const struct mig_table *tt = &after->tables.v[t];
 			for (size_t k = 0; k < tt->columns.n && !used; k++) {
-				const struct mig_enum *ce = type_enum(after, &tt->columns.v[k].type);
+				const struct mig_type *ty = &tt->columns.v[k].type;
+				const struct mig_enum *ce = type_enum(after, ty);
 				used = ce && mig_streq(qn(c, ce->schema, ce->name), q);
 			}
 		}
@@ -2460,11 +2629,11 @@ static int invert(struct cmp *c, const struct mig_oplist *up, const struct mig_s
 		goto done;
 	}
 	if (says.len) {
-		mig_str_add(&says, c->native_enums
-					   ? ", which the downgrade leaves: a value cannot be removed "
-					     "from an enum type without recreating it"
-					   : ", which the downgrade leaves: add_enum_value has no "
-					     "inverse (write one by hand if the value must go)");
+		static const char native[] = ", which the downgrade leaves: a value cannot be "
+					     "removed from an enum type without recreating it";
+		static const char inline_[] = ", which the downgrade leaves: add_enum_value has "
+					      "no inverse (write one by hand if the value must go)";
+		mig_str_add(&says, c->native_enums ? native : inline_);
 		hint(c, "%s", says.buf);
 		if (down->ops.n > first) {
 			struct mig_op *o = &down->ops.v[first];
@@ -2535,6 +2704,7 @@ done:
 		mig_oplist_release(&c.phase[p]);
 	}
 	mig_strlist_release(&c.needed_enums);
+	mig_strlist_release(&c.check_names);
 	mig_strlist_release(&c.hint_buf);
 	mig_schema_free(c.work);
 	mig_arena_release(&c.arena);

@@ -20,6 +20,16 @@ struct mig_dialect_impl {
 	int (*connect)(struct mig_db **out, const struct mig_url *url);
 	void (*close)(struct mig_db *db);
 	int (*exec)(struct mig_db *db, const char *sql);
+	/* Optional (NULL: the runner sends one statement at a time with exec).
+	 * Run stmts in order inside the transaction the caller opened, sending
+	 * them without waiting for each answer (one round trip for the lot).
+	 * Each entry is one statement, not a script of several. *done gets how
+	 * many succeeded; on failure the error is the one exec would give for
+	 * stmts->v[*done] (the driver's message and the statement), the ones
+	 * after it did not run, and the transaction is aborted. on_done, when
+	 * not NULL, is called with the index of each statement as it succeeds. */
+	int (*exec_batch)(struct mig_db *db, const struct mig_strlist *stmts, size_t *done,
+			  void (*on_done)(void *arg, size_t i), void *arg);
 	int (*query)(struct mig_db *db, const char *sql, struct mig_rows *out);
 	int (*begin)(struct mig_db *db);
 	int (*commit)(struct mig_db *db);

@@ -422,7 +422,7 @@ void mig_report_format(const struct mig_report *r, enum mig_report_format f, uns
 	}
 }
 
-/* Where a text's line number starts: the offsets of its lines. */
+/* The number of lines of a text (a last line without a newline counts). */
 static size_t count_lines(const char *s, size_t len)
 {
 	size_t n = 0;
@@ -568,9 +568,13 @@ struct blobfile {
 	char *data;
 	size_t len;
 };
-typedef MIG_VEC(struct blobfile) blobfiles_t;
+struct blobfiles {
+	struct blobfile *v;
+	size_t n;
+	size_t alloc;
+};
 
-static void blobfiles_release(blobfiles_t *v)
+static void blobfiles_release(struct blobfiles *v)
 {
 	for (size_t i = 0; i < v->n; i++) {
 		free(v->v[i].path);
@@ -579,7 +583,8 @@ static void blobfiles_release(blobfiles_t *v)
 	mig_vec_free(v);
 }
 
-static int tree_files(git_repository *git, git_commit *commit, const char *dir, blobfiles_t *out)
+static int tree_files(git_repository *git, git_commit *commit, const char *dir,
+		      struct blobfiles *out)
 {
 	git_tree *root = NULL, *sub = NULL;
 	git_tree_entry *entry = NULL;
@@ -593,7 +598,8 @@ static int tree_files(git_repository *git, git_commit *commit, const char *dir, 
 		root = NULL;
 	} else {
 		int e = git_tree_entry_bypath(&entry, root, dir);
-		if (e == GIT_ENOTFOUND || (e == 0 && git_tree_entry_type(entry) != GIT_OBJECT_TREE)) {
+		if (e == GIT_ENOTFOUND ||
+		    (e == 0 && git_tree_entry_type(entry) != GIT_OBJECT_TREE)) {
 			goto done;
 		}
 		if (e < 0 || git_tree_lookup(&sub, git, git_tree_entry_id(entry)) < 0) {
@@ -611,7 +617,8 @@ static int tree_files(git_repository *git, git_commit *commit, const char *dir, 
 			continue;
 		}
 		if (git_blob_lookup(&blob, git, git_tree_entry_id(te)) < 0) {
-			rc = git_fail(MIG_ECLASS_USAGE, "cannot read '%s/%s' in a commit", dir, name);
+			rc = git_fail(MIG_ECLASS_USAGE, "cannot read '%s/%s' in a commit", dir,
+				      name);
 			goto done;
 		}
 		struct blobfile bf = { rel_join(dir, name), *git_tree_entry_id(te), NULL, 0 };
@@ -634,7 +641,7 @@ static int blobfile_cmp(const void *a, const void *b)
 	return strcmp(((const struct blobfile *)a)->path, ((const struct blobfile *)b)->path);
 }
 
-static int load_blob_graph(const blobfiles_t *files, const char *file_template,
+static int load_blob_graph(const struct blobfiles *files, const char *file_template,
 			   struct mig_revgraph **out)
 {
 	struct mig_revblob *b = xcalloc(files->n + 1, sizeof(*b));
@@ -654,7 +661,11 @@ static int lookup_commit(git_repository *git, const char *spec, git_commit **out
 	git_object *obj = NULL, *peeled = NULL;
 	int rc = 0;
 	if (git_revparse_single(&obj, git, spec) < 0) {
-		rc = git_fail(MIG_ECLASS_USAGE, "cannot resolve '%s'", spec);
+		const git_error *e = git_error_last();
+		rc = mig_error(MIG_ECLASS_USAGE,
+			       "cannot resolve '%s': %s (a CI checkout needs the whole history: "
+			       "fetch-depth: 0, or GIT_DEPTH: 0)",
+			       spec, e && e->message ? e->message : "unknown error");
 	} else if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
 		rc = git_fail(MIG_ECLASS_USAGE, "'%s' is not a commit", spec);
 	} else {
@@ -688,7 +699,7 @@ struct basecheck {
 	char *versions;     /* the versions folder, as configured */
 	char *rel;          /* the same, relative to the root of the working tree */
 	char mb[GIT_OID_HEXSZ + 1];
-	blobfiles_t base_files, ref_files, after_files;
+	struct blobfiles base_files, ref_files, after_files;
 	struct mig_revgraph *base, *at_ref, *after;
 	/* the headers of the working tree's revision files, each read alone (a
 	 * deleted file must not stop the check that reports it) */
@@ -725,48 +736,59 @@ static char *abs_path(const struct basecheck *c, const char *rel)
 	return xasprintf("%s/%s", strcmp(c->repo.root, "/") == 0 ? "" : c->repo.root, rel);
 }
 
+/* Report a history rewrite of rev's file abs: deleted (line 0) or edited
+ * (from line on). */
+static void report_rewrite(const struct basecheck *c, struct mig_report *report,
+			   const struct mig_revision *rev, const char *abs, unsigned line)
+{
+	char mb[13];
+	char *shown = mig_report_shown_path(abs);
+	short_id(mb, c->mb);
+	if (!line) {
+		mig_report_add(report, MIG_FINDING_HISTORY_REWRITE, MIG_SEVERITY_ERROR, abs, 0, 0,
+			       "history rewrite: revision %s was deleted, but it is in %s (merge "
+			       "base %s); restore it with 'git checkout %s -- %s'",
+			       rev->id, c->ref, mb, mb, shown);
+	} else {
+		mig_report_add(report, MIG_FINDING_HISTORY_REWRITE, MIG_SEVERITY_ERROR, abs, line,
+			       0,
+			       "history rewrite: revision %s was edited, but it is in %s (merge "
+			       "base %s) as it was; restore it with 'git checkout %s -- %s' and "
+			       "make the change in a new revision",
+			       rev->id, c->ref, mb, mb, shown);
+	}
+	free(shown);
+}
+
 /* History rewrites: files of the merge base that the working tree changed
  * or deleted. */
 static int check_rewrites(struct basecheck *c, struct mig_report *report)
 {
-	char mb[13];
-	short_id(mb, c->mb);
 	for (size_t i = 0; i < c->base_files.n; i++) {
 		const struct blobfile *bf = &c->base_files.v[i];
 		const struct mig_revision *rev = mig_revgraph_at(c->base, i);
 		char *disk = mig_path_join(c->versions, base_name(bf->path));
 		char *abs = abs_path(c, bf->path);
-		char *shown = mig_report_shown_path(abs);
 		char *data = NULL;
 		size_t len = 0;
 		git_oid now;
 		int rc = 0;
 		if (!mig_path_exists(disk)) {
-			mig_report_add(report, MIG_FINDING_HISTORY_REWRITE, MIG_SEVERITY_ERROR, abs, 0,
-				       0,
-				       "history rewrite: revision %s was deleted, but it is in %s "
-				       "(merge base %s); restore it with 'git checkout %s -- %s'",
-				       rev->id, c->ref, mb, mb, shown);
+			report_rewrite(c, report, rev, abs, 0);
 		} else if (git_repository_hashfile(&now, c->repo.git, disk, GIT_OBJECT_BLOB,
 						   NULL) < 0) {
 			rc = git_fail(MIG_ECLASS_OS, "cannot read '%s'", disk);
 		} else if (!git_oid_equal(&now, &bf->id)) {
 			rc = mig_file_read(disk, &data, &len);
 			if (rc == 0) {
-				unsigned line = mig_first_changed_line(bf->data, bf->len, data, len);
-				mig_report_add(report, MIG_FINDING_HISTORY_REWRITE,
-					       MIG_SEVERITY_ERROR, abs, line ? line : 1, 0,
-					       "history rewrite: revision %s was edited, but it is in "
-					       "%s (merge base %s) as it was; restore it with 'git "
-					       "checkout %s -- %s' and make the change in a new "
-					       "revision",
-					       rev->id, c->ref, mb, mb, shown);
+				unsigned line = mig_first_changed_line(bf->data, bf->len, data,
+								       len);
+				report_rewrite(c, report, rev, abs, line ? line : 1);
 			}
 		}
 		free(data);
 		free(disk);
 		free(abs);
-		free(shown);
 		if (rc < 0) {
 			return rc;
 		}
@@ -818,6 +840,36 @@ static void join_ids(struct mig_str *out, const struct mig_revlist *l)
 	}
 }
 
+/* Report the added revision rev as based on old, a revision of ref that is
+ * no longer a head there, naming the heads of ref that grew from it. */
+static void report_stale(const struct basecheck *c, struct mig_report *report,
+			 const struct mig_revision *rev, const struct mig_revision *old,
+			 const struct mig_revlist *ref_heads)
+{
+	struct mig_revlist heads = MIG_REVLIST_INIT;
+	struct mig_str s = MIG_STR_INIT;
+	unsigned char *from = xcalloc(mig_revgraph_count(c->at_ref) + 1, 1);
+	mark_descendants(old, from);
+	for (size_t k = 0; k < ref_heads->n; k++) {
+		if (from[ref_heads->v[k]->index]) {
+			mig_vec_push(&heads, ref_heads->v[k]);
+		}
+	}
+	join_ids(&s, &heads);
+	bool one = heads.n == 1;
+	char *abs = abs_path(c, rev->path);
+	mig_report_add(report, MIG_FINDING_STALE_BRANCH, MIG_SEVERITY_ERROR, abs,
+		       rev->pos_down_revision.line, rev->pos_down_revision.column,
+		       "stale branch: revision %s is based on %s, which is no longer a head on %s "
+		       "(%s %s there); bring %s into this branch and set down_revision: %s%s%s",
+		       rev->id, old->id, c->ref, s.buf, one ? "is the head" : "are the heads",
+		       c->ref, one ? "" : "[", s.buf, one ? "" : "]");
+	free(abs);
+	free(from);
+	mig_str_release(&s);
+	mig_revlist_release(&heads);
+}
+
 /* Stale branches: an added revision based on a revision of ref that is no
  * longer a head there, on a line that never joins ref's heads. */
 static void check_stale(struct basecheck *c, struct mig_report *report)
@@ -844,34 +896,11 @@ static void check_stale(struct basecheck *c, struct mig_report *report)
 			joins = line[k] && joined[k];
 		}
 		for (size_t d = 0; d < rev->ndown && !joins; d++) {
-			const struct mig_revision *old = mig_revgraph_get(c->at_ref, rev->down_revisions[d]);
-			if (!old || mig_revision_is_head(old)) {
-				continue;
+			const struct mig_revision *old =
+				mig_revgraph_get(c->at_ref, rev->down_revisions[d]);
+			if (old && !mig_revision_is_head(old)) {
+				report_stale(c, report, rev, old, &ref_heads);
 			}
-			/* the heads of ref that grew from it */
-			struct mig_revlist heads = MIG_REVLIST_INIT;
-			struct mig_str s = MIG_STR_INIT;
-			unsigned char *from = xcalloc(mig_revgraph_count(c->at_ref) + 1, 1);
-			mark_descendants(old, from);
-			for (size_t k = 0; k < ref_heads.n; k++) {
-				if (from[ref_heads.v[k]->index]) {
-					mig_vec_push(&heads, ref_heads.v[k]);
-				}
-			}
-			join_ids(&s, &heads);
-			char *abs = abs_path(c, rev->path);
-			mig_report_add(report, MIG_FINDING_STALE_BRANCH, MIG_SEVERITY_ERROR, abs,
-				       rev->pos_down_revision.line, rev->pos_down_revision.column,
-				       "stale branch: revision %s is based on %s, which is no longer "
-				       "a head on %s (%s %s there); bring %s into this branch and "
-				       "set down_revision: %s%s%s",
-				       rev->id, old->id, c->ref, s.buf,
-				       heads.n == 1 ? "is the head" : "are the heads", c->ref,
-				       heads.n == 1 ? "" : "[", s.buf, heads.n == 1 ? "" : "]");
-			free(abs);
-			free(from);
-			mig_str_release(&s);
-			mig_revlist_release(&heads);
 		}
 	}
 	mig_revlist_release(&ref_heads);
@@ -879,14 +908,16 @@ static void check_stale(struct basecheck *c, struct mig_report *report)
 	free(joined);
 }
 
-/* Multiple heads after the merge: one finding at each head. */
+/* Multiple heads after the merge, more than ref has (a project may keep
+ * several on purpose, with branch labels): one finding at each head. */
 static void check_heads(struct basecheck *c, struct mig_report *report)
 {
-	struct mig_revlist heads = MIG_REVLIST_INIT;
+	struct mig_revlist heads = MIG_REVLIST_INIT, before = MIG_REVLIST_INIT;
 	struct mig_str s = MIG_STR_INIT;
 	bool need_ref = false;
 	mig_revgraph_heads(c->after, true, &heads);
-	if (heads.n < 2) {
+	mig_revgraph_heads(c->at_ref, true, &before);
+	if (heads.n < 2 || heads.n <= before.n) {
 		goto done;
 	}
 	for (size_t i = 0; i < heads.n; i++) {
@@ -901,14 +932,15 @@ static void check_heads(struct basecheck *c, struct mig_report *report)
 		if (need_ref) {
 			mig_report_add(report, MIG_FINDING_MULTIPLE_HEADS, MIG_SEVERITY_ERROR, abs,
 				       h->pos_revision.line, h->pos_revision.column,
-				       "multiple heads after merging with %s: %s; bring %s into this "
-				       "branch and run 'migrate merge heads -m \"merge\"'",
+				       "multiple heads after merging with %s: %s; bring %s "
+				       "into this branch and run 'migrate merge heads -m "
+				       "\"merge\"'",
 				       c->ref, s.buf, c->ref);
 		} else {
 			mig_report_add(report, MIG_FINDING_MULTIPLE_HEADS, MIG_SEVERITY_ERROR, abs,
 				       h->pos_revision.line, h->pos_revision.column,
-				       "multiple heads after merging with %s: %s; run 'migrate "
-				       "merge heads -m \"merge\"'",
+				       "multiple heads after merging with %s: %s; run "
+				       "'migrate merge heads -m \"merge\"'",
 				       c->ref, s.buf);
 		}
 		free(abs);
@@ -916,6 +948,7 @@ static void check_heads(struct basecheck *c, struct mig_report *report)
 done:
 	mig_str_release(&s);
 	mig_revlist_release(&heads);
+	mig_revlist_release(&before);
 }
 
 int mig_gitcheck_base(const struct mig_config *cfg, const char *ref, struct mig_report *report)
@@ -1078,8 +1111,8 @@ static void report_changed(struct mig_report *report, const struct repo *repo,
 			       "with 'git show %s > %s' and make the change in a new revision",
 			       rev->id, when.buf, sid, path);
 	} else {
-		mig_report_add(report, MIG_FINDING_APPLIED_CHANGED, MIG_SEVERITY_ERROR, rev->path, 0,
-			       0,
+		mig_report_add(report, MIG_FINDING_APPLIED_CHANGED, MIG_SEVERITY_ERROR, rev->path,
+			       0, 0,
 			       "applied revision %s changed since it was applied%s (it was blob "
 			       "%s then); restore it as it was and make the change in a new "
 			       "revision",
@@ -1127,8 +1160,9 @@ int mig_gitcheck_verify(struct mig_db *db, const struct mig_revgraph *g,
 		if (rev) {
 			mig_vec_push(&known, rev);
 		} else {
-			mig_report_add(report, MIG_FINDING_APPLIED_NO_FILE, MIG_SEVERITY_ERROR, NULL,
-				       0, 0, "applied revision %s has no revision file", ids.v[i]);
+			mig_report_add(report, MIG_FINDING_APPLIED_NO_FILE, MIG_SEVERITY_ERROR,
+				       NULL, 0, 0, "applied revision %s has no revision file",
+				       ids.v[i]);
 		}
 	}
 	rc = mig_revgraph_upgrade_revs(g, &none, &known, &applied);
@@ -1399,7 +1433,8 @@ static void describe_drop(struct mig_str *out, const struct mig_op *op)
 		} else if (op->constraint == MIG_CONSTRAINT_FOREIGNKEY) {
 			mig_str_add(out, "foreign key");
 		} else {
-			mig_str_addf(out, "%s constraint", mig_constraint_type_name(op->constraint));
+			mig_str_addf(out, "%s constraint",
+				     mig_constraint_type_name(op->constraint));
 		}
 		if (op->name) {
 			mig_str_addf(out, " '%s'", op->name);
@@ -1416,7 +1451,8 @@ static void describe_drop(struct mig_str *out, const struct mig_op *op)
 
 int mig_gitcheck_drift(const struct mig_dialect_impl *impl, const struct mig_schema *reflected,
 		       const struct mig_schema *revisions, const struct mig_schema *declared,
-		       const struct mig_compare_opts *opts, struct mig_report *report)
+		       const struct mig_compare_opts *opts, bool approximate,
+		       struct mig_report *report)
 {
 	struct mig_oplist to_revs, to_models, down;
 	struct mig_str s = MIG_STR_INIT;
@@ -1440,7 +1476,8 @@ int mig_gitcheck_drift(const struct mig_dialect_impl *impl, const struct mig_sch
 		}
 		mig_str_reset(&s);
 		describe_drop(&s, op);
-		mig_report_add(report, MIG_FINDING_DRIFT, MIG_SEVERITY_ERROR, NULL, 0, 0,
+		mig_report_add(report, MIG_FINDING_DRIFT,
+			       approximate ? MIG_SEVERITY_WARNING : MIG_SEVERITY_ERROR, NULL, 0, 0,
 			       "drift: %s is in the database, but neither the revisions nor the "
 			       "models have it",
 			       s.buf);

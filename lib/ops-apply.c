@@ -167,6 +167,29 @@ static int apply_create_table(struct mig_schema *s, const struct mig_op *op)
 	return 0;
 }
 
+/* The length of the schema prefix "<schema>." by which o's detail names
+ * table (schema, name), 0 when it names it without one, or -1 when o is not
+ * a trigger or a partition of that table. A detail without a schema is a
+ * table name as SQLite and MySQL give it (matched without ASCII case, as
+ * SQLite matches names); PostgreSQL qualifies it with the table's schema,
+ * which for a table of the default schema (schema NULL) is the object's own. */
+static long object_of(const struct mig_object *o, const char *schema, const char *name)
+{
+	if ((o->kind != MIG_OBJ_TRIGGER && o->kind != MIG_OBJ_PARTITION) || !o->detail) {
+		return -1;
+	}
+	if (mig_strieq(o->detail, name) && mig_streq(o->schema, schema)) {
+		return 0;
+	}
+	const char *qs = schema ? schema : o->schema;
+	size_t n = qs ? strlen(qs) : 0;
+	if (qs && strncmp(o->detail, qs, n) == 0 && o->detail[n] == '.' &&
+	    strcmp(o->detail + n + 1, name) == 0) {
+		return (long)n + 1;
+	}
+	return -1;
+}
+
 static int apply_drop_table(struct mig_schema *s, const struct mig_op *op)
 {
 	struct mig_table *t;
@@ -174,6 +197,14 @@ static int apply_drop_table(struct mig_schema *s, const struct mig_op *op)
 	if (rc < 0) {
 		return rc;
 	}
+	/* its triggers and partitions go with it */
+	size_t kept = 0;
+	for (size_t i = 0; i < s->objects.n; i++) {
+		if (object_of(&s->objects.v[i], t->schema, t->name) < 0) {
+			s->objects.v[kept++] = s->objects.v[i];
+		}
+	}
+	s->objects.n = kept;
 	mig_schema_remove_table(s, (size_t)(t - s->tables.v));
 	return 0;
 }
@@ -196,6 +227,17 @@ static int apply_rename_table(struct mig_schema *s, const struct mig_op *op)
 			if (fk_targets(&o->fks.v[j], t)) {
 				o->fks.v[j].ref_table = to;
 			}
+		}
+	}
+	/* its triggers and partitions follow it (the SQL recorded for a trigger
+	 * still names the old table: the runner reads it again) */
+	for (size_t i = 0; i < s->objects.n; i++) {
+		struct mig_object *o = &s->objects.v[i];
+		long prefix = object_of(o, t->schema, t->name);
+		if (prefix == 0) {
+			o->detail = to;
+		} else if (prefix > 0) {
+			o->detail = mig_arena_printf(&s->arena, "%.*s%s", (int)prefix, o->detail, to);
 		}
 	}
 	t->name = to;

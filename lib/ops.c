@@ -5,7 +5,7 @@
 
 #include "model.h"
 
-#include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,6 +61,39 @@ static const char *const constraint_names[] = {
 const char *mig_constraint_type_name(enum mig_constraint_type t)
 {
 	return constraint_names[t];
+}
+
+static int op_verror(const struct mig_op *op, int code, enum mig_error_class klass, const char *fmt,
+		     va_list ap)
+{
+	struct mig_str s = MIG_STR_INIT;
+	if (op->pos.file) {
+		mig_str_addf(&s, "%s:%u:%u: ", op->pos.file, op->pos.line, op->pos.column);
+	}
+	mig_str_addf(&s, "%s: ", mig_op_kind_name(op->kind));
+	mig_str_vaddf(&s, fmt, ap);
+	mig_error(klass, "%s", s.buf);
+	mig_str_release(&s);
+	return code;
+}
+
+int mig_op_error(const struct mig_op *op, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = op_verror(op, MIG_ERROR, MIG_ECLASS_FILE, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int mig_op_error_code(const struct mig_op *op, int code, enum mig_error_class klass,
+		      const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = op_verror(op, code, klass, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 /* ---- ownership and copies ---- */
@@ -902,43 +935,6 @@ static int parse_add_enum_value(struct pctx *c, const yaml_node_t *v, struct mig
 	return bad;
 }
 
-/* A number as YAML 1.2 reads a plain scalar: [-+]digits[.digits][e[-+]digits]. */
-static bool looks_numeric(const char *s)
-{
-	const char *p = s;
-	bool digits = false;
-	if (*p == '-' || *p == '+') {
-		p++;
-	}
-	while (isdigit((unsigned char)*p)) {
-		p++;
-		digits = true;
-	}
-	if (*p == '.') {
-		p++;
-		while (isdigit((unsigned char)*p)) {
-			p++;
-			digits = true;
-		}
-	}
-	if (!digits) {
-		return false;
-	}
-	if (*p == 'e' || *p == 'E') {
-		p++;
-		if (*p == '-' || *p == '+') {
-			p++;
-		}
-		if (!isdigit((unsigned char)*p)) {
-			return false;
-		}
-		while (isdigit((unsigned char)*p)) {
-			p++;
-		}
-	}
-	return *p == '\0';
-}
-
 static bool bool_word(const char *s)
 {
 	static const char *const words[] = { "true", "True", "TRUE", "false", "False", "FALSE",
@@ -973,7 +969,7 @@ static int parse_value(struct pctx *c, const yaml_node_t *n, const char *column,
 			out->text = (t[0] == 't' || t[0] == 'T') ? "true" : "false";
 			return 0;
 		}
-		if (looks_numeric(t)) {
+		if (mig_is_decimal(t)) {
 			out->kind = MIG_VALUE_NUMBER;
 		}
 	}
@@ -1439,7 +1435,7 @@ static void write_value(struct mig_str *out, const struct mig_value *v)
 		mig_str_add(out, v->text);
 		break;
 	case MIG_VALUE_STRING:
-		if (looks_numeric(v->text)) {
+		if (mig_is_decimal(v->text)) {
 			/* a string that would read back as a number */
 			mig_str_addf(out, "'%s'", v->text);
 		} else {

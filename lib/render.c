@@ -1,4 +1,5 @@
-/* Rendering entry point: dispatches an op to its dialect's renderer. */
+/* Rendering entry point: dispatches an op to its dialect's renderer; and the
+ * pieces of SQL every dialect writes alike. */
 #include "dialect.h"
 #include "migrate/render.h"
 
@@ -21,4 +22,47 @@ void mig_render_qualname(const struct mig_dialect_impl *impl, struct mig_str *ou
 		mig_str_addch(out, '.');
 	}
 	impl->quote_ident(out, name);
+}
+
+void mig_render_ident_list(const struct mig_dialect_impl *impl, struct mig_str *out,
+			   const char *const *names, size_t n)
+{
+	mig_str_addch(out, '(');
+	for (size_t i = 0; i < n; i++) {
+		if (i) {
+			mig_str_add(out, ", ");
+		}
+		impl->quote_ident(out, names[i]);
+	}
+	mig_str_addch(out, ')');
+}
+
+static const char *fk_action_sql(enum mig_fk_action a)
+{
+	switch (a) {
+	case MIG_FK_NO_ACTION:
+		return "NO ACTION";
+	case MIG_FK_RESTRICT:
+		return "RESTRICT";
+	case MIG_FK_CASCADE:
+		return "CASCADE";
+	case MIG_FK_SET_NULL:
+		return "SET NULL";
+	case MIG_FK_SET_DEFAULT:
+		return "SET DEFAULT";
+	case MIG_FK_NONE:
+		break;
+	}
+	return NULL;
+}
+
+void mig_render_fk_actions(struct mig_str *out, enum mig_fk_action on_delete,
+			   enum mig_fk_action on_update)
+{
+	if (fk_action_sql(on_delete)) {
+		mig_str_addf(out, " ON DELETE %s", fk_action_sql(on_delete));
+	}
+	if (fk_action_sql(on_update)) {
+		mig_str_addf(out, " ON UPDATE %s", fk_action_sql(on_update));
+	}
 }

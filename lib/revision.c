@@ -817,20 +817,28 @@ int mig_revision_load(const char *path, struct mig_arena *a, struct mig_revision
 
 int mig_revision_load_full(const char *path, struct mig_revision_file **out)
 {
+	char *text = NULL;
+	size_t len;
+	if (mig_file_read(path, &text, &len) < 0) {
+		return MIG_ERROR;
+	}
+	int rc = mig_revision_parse_full(path, text, len, out);
+	free(text);
+	return rc;
+}
+
+int mig_revision_parse_full(const char *path, const char *text, size_t len,
+			    struct mig_revision_file **out)
+{
 	struct mig_revision_file *f = xcalloc(1, sizeof(*f));
 	struct mig_diags dg = MIG_DIAGS_INIT;
 	struct mig_ydoc d;
 	struct rawhdr raw;
-	char *text = NULL;
-	size_t len;
 	int rc = MIG_ERROR;
 
 	mig_oplist_init(&f->upgrade);
 	mig_oplist_init(&f->downgrade);
 	f->rev = mig_arena_alloc(&f->arena, sizeof(*f->rev));
-	if (mig_file_read(path, &text, &len) < 0) {
-		goto done;
-	}
 	const char *apath = mig_arena_strdup(&f->arena, path);
 	if (mig_ydoc_load(&d, apath, text, len, &dg) == 0) {
 		if (header_from_doc(&d, &f->arena, &raw) == 0 || raw.line) {
@@ -857,7 +865,6 @@ int mig_revision_load_full(const char *path, struct mig_revision_file **out)
 	rc = 0;
 done:
 	mig_diags_release(&dg);
-	free(text);
 	mig_revision_file_free(f);
 	return rc;
 }

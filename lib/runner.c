@@ -23,6 +23,21 @@ struct item {
 	char checksum[41];
 };
 
+/* Where a queued statement comes from: the step and op of the plan, or
+ * NO_STEP for the version and history tables. */
+#define NO_STEP ((size_t)-1)
+struct queued {
+	size_t step;
+	size_t op;
+};
+
+/* A step's progress event that waits for the statements queued before it. */
+struct mark {
+	size_t pos; /* how many statements were queued before it */
+	size_t step;
+	bool end; /* MIG_RUN_STEP_END, else MIG_RUN_STEP_BEGIN */
+};
+
 struct run {
 	struct mig_db *db; /* NULL: writing a script */
 	const struct mig_dialect_impl *impl;
@@ -64,9 +79,27 @@ struct run {
 	 * plan does not need them. */
 	struct mig_schema *declared;
 	struct mig_reflect_opts ropts;
+
+	/* Inside a transaction on a dialect with exec_batch, statements wait in
+	 * queue and go to the database together (flush) when the runner needs
+	 * its answer: before a reflection, a foreign key check, an sql op or the
+	 * commit. queued says where each comes from, for the error; marks are
+	 * the progress events of the steps, fired as the statements queued
+	 * before them succeed. */
+	struct mig_strlist queue;
+	MIG_VEC(struct queued) queued;
+	MIG_VEC(struct mark) marks;
+	size_t marks_fired;
+	size_t cur_step, cur_op; /* where the statements being queued come from */
+	long step_t0;            /* when the step being reported began (us) */
+	/* a flush failed and its error already names the step and the op */
+	bool reported;
 };
 
 static int load_declared(struct run *r);
+static void step_begin(struct run *r, size_t i);
+static void step_end(struct run *r, size_t i, long ms);
+static void step_failed(struct run *r, size_t i, size_t op);
 
 /* ---- small helpers ---- */
 
@@ -302,6 +335,13 @@ static void script_add(struct run *r, const char *text)
 	mig_str_addch(s, '\n');
 }
 
+static void fire_marks(struct run *r, size_t n);
+
+static bool batching(const struct run *r)
+{
+	return r->db && r->in_tx && r->impl->exec_batch;
+}
+
 static int stmt(struct run *r, const char *sql)
 {
 	if (!r->db) {
@@ -318,7 +358,79 @@ static int stmt(struct run *r, const char *sql)
 		mig_str_release(&s);
 		return 0;
 	}
+	if (batching(r)) {
+		struct queued q = { r->cur_step, r->cur_op };
+		mig_strlist_push(&r->queue, sql);
+		mig_vec_push(&r->queued, q);
+		return 0;
+	}
 	return mig_db_exec(r->db, sql);
+}
+
+/* A step's progress event: queued behind the statements that have to
+ * succeed first, or fired now when none has to (a step's beginning waits
+ * for the flush even then, so that its duration is the database's time). */
+static void mark(struct run *r, size_t step, bool end)
+{
+	if (batching(r) && (r->queue.n || !end)) {
+		struct mark m = { r->queue.n, step, end };
+		mig_vec_push(&r->marks, m);
+		return;
+	}
+	fire_marks(r, 0);
+	if (end) {
+		step_end(r, step, -1);
+	} else {
+		step_begin(r, step);
+	}
+}
+
+/* Fire the marks that wait for no more than the first n queued statements. */
+static void fire_marks(struct run *r, size_t n)
+{
+	while (r->marks_fired < r->marks.n && r->marks.v[r->marks_fired].pos <= n) {
+		const struct mark *m = &r->marks.v[r->marks_fired++];
+		if (m->end) {
+			step_end(r, m->step, -1);
+		} else {
+			step_begin(r, m->step);
+		}
+	}
+}
+
+static void on_batch_done(void *arg, size_t i)
+{
+	fire_marks(arg, i + 1);
+}
+
+static void queue_clear(struct run *r)
+{
+	mig_strlist_release(&r->queue);
+	r->queued.n = 0;
+	r->marks.n = 0;
+	r->marks_fired = 0;
+}
+
+/* Send the queued statements, firing the progress events as they succeed.
+ * The error of a statement that fails names its step and op (the step is
+ * reported failed); r->reported then tells the callers not to add to it. */
+static int flush(struct run *r)
+{
+	size_t done = 0;
+	int rc = 0;
+	fire_marks(r, 0);
+	if (r->queue.n) {
+		rc = r->impl->exec_batch(r->db, &r->queue, &done, on_batch_done, r);
+	}
+	fire_marks(r, done);
+	if (rc < 0) {
+		if (done < r->queued.n && r->queued.v[done].step != NO_STEP) {
+			step_failed(r, r->queued.v[done].step, r->queued.v[done].op);
+		}
+		r->reported = true;
+	}
+	queue_clear(r);
+	return rc;
 }
 
 static int tx_begin(struct run *r)
@@ -327,8 +439,10 @@ static int tx_begin(struct run *r)
 		return 0;
 	}
 	if (!r->db) {
+		const char *before = mig_script_before_begin_sql(r->impl);
+		int rc = before ? stmt(r, before) : 0;
 		r->in_tx = true;
-		return stmt(r, mig_script_begin_sql(r->impl));
+		return rc == 0 ? stmt(r, mig_script_begin_sql(r->impl)) : rc;
 	}
 	int rc = mig_db_begin(r->db);
 	if (rc == 0) {
@@ -352,7 +466,9 @@ static int tx_commit(struct run *r)
 	}
 	r->in_tx = false;
 	if (!r->db) {
-		return stmt(r, mig_script_commit_sql(r->impl));
+		const char *after = mig_script_after_commit_sql(r->impl);
+		int rc = stmt(r, mig_script_commit_sql(r->impl));
+		return rc == 0 && after ? stmt(r, after) : rc;
 	}
 	return mig_db_commit(r->db);
 }
@@ -514,7 +630,11 @@ static int flush_pending(struct run *r)
 {
 	struct mig_revlist del = MIG_REVLIST_INIT, ins = MIG_REVLIST_INIT;
 	struct mig_strlist sql = MIG_STRLIST_INIT;
-	int rc = 0;
+	/* the steps' own statements first: their history rows wait for them */
+	int rc = batching(r) ? flush(r) : 0;
+	if (rc < 0) {
+		return rc;
+	}
 	for (size_t i = 0; i < r->flushed.n; i++) {
 		if (!mig_revlist_has(&r->current, r->flushed.v[i])) {
 			mig_vec_push(&del, r->flushed.v[i]);
@@ -533,6 +653,9 @@ static int flush_pending(struct run *r)
 	for (size_t i = 0; rc == 0 && i < r->pending.n; i += 200) {
 		size_t n = r->pending.n - i < 200 ? r->pending.n - i : 200;
 		rc = history_insert(r, &r->pending.v[i], n);
+	}
+	if (rc == 0 && batching(r)) {
+		rc = flush(r);
 	}
 	if (rc < 0) {
 		mig_error_prefix("cannot record the run in the version table");
@@ -595,8 +718,11 @@ static int load_items(struct run *r)
 			return MIG_ERROR;
 		}
 		int rc = mig_run_checksum_data(data, len, r->items[i].checksum);
+		if (rc == 0) {
+			rc = mig_revision_parse_full(rev->path, data, len, &r->items[i].file);
+		}
 		free(data);
-		if (rc < 0 || mig_revision_load_full(rev->path, &r->items[i].file) < 0) {
+		if (rc < 0) {
 			return MIG_ERROR;
 		}
 	}
@@ -817,7 +943,11 @@ static int schema_for(struct run *r, const struct mig_op *op, const struct mig_s
 	*out = NULL;
 	if (r->db && r->stale && op->kind != MIG_OP_SQL) {
 		struct mig_schema *s = NULL;
-		int rc = mig_db_reflect(r->db, &r->ropts, &s);
+		/* the database must have run what is queued before it is read */
+		int rc = batching(r) ? flush(r) : 0;
+		if (rc == 0) {
+			rc = mig_db_reflect(r->db, &r->ropts, &s);
+		}
 		if (rc < 0) {
 			return rc;
 		}
@@ -830,6 +960,18 @@ static int schema_for(struct run *r, const struct mig_op *op, const struct mig_s
 		*out = r->schema;
 	}
 	return 0;
+}
+
+/* Whether s records the SQL of a trigger (which a SQLite table rebuild
+ * replays). */
+static bool has_trigger_sql(const struct mig_schema *s)
+{
+	for (size_t i = 0; i < s->objects.n; i++) {
+		if (s->objects.v[i].kind == MIG_OBJ_TRIGGER && s->objects.v[i].sql) {
+			return true;
+		}
+	}
+	return false;
 }
 
 /* Where a step failed, for the report. */
@@ -861,9 +1003,19 @@ static int run_ops(struct run *r, const struct mig_oplist *ops, size_t *done, st
 			goto done;
 		}
 		f->nstmts = sql.n;
+		r->cur_op = i;
+		/* an sql op may hold several statements, which a batch cannot
+		 * take: it runs on its own, after what is queued */
+		bool alone = op->kind == MIG_OP_SQL && batching(r);
+		if (alone) {
+			rc = flush(r);
+			if (rc < 0) {
+				goto done;
+			}
+		}
 		for (size_t k = 0; k < sql.n; k++) {
 			f->stmt = k;
-			rc = stmt(r, sql.v[k]);
+			rc = alone ? mig_db_exec(r->db, sql.v[k]) : stmt(r, sql.v[k]);
 			if (rc < 0) {
 				goto done;
 			}
@@ -872,12 +1024,17 @@ static int run_ops(struct run *r, const struct mig_oplist *ops, size_t *done, st
 			mig_error_clear();
 		}
 		if (r->schema && !r->stale) {
+			/* SQLite rewrites the triggers that name a renamed table:
+			 * the SQL recorded for them is read again */
+			bool triggers = op->kind == MIG_OP_RENAME_TABLE && has_trigger_sql(r->schema);
 			int arc = mig_schema_apply(r->schema, op);
 			if (arc != 0) {
 				/* an sql op, or an op the reflected schema does not
 				 * fit: a database reads again, a script goes on with
 				 * what it has */
 				mig_error_clear();
+				r->stale = r->db != NULL;
+			} else if (triggers) {
 				r->stale = r->db != NULL;
 			}
 		}
@@ -974,44 +1131,117 @@ static void report_partial(struct run *r, const struct mig_step *st, const struc
 
 /* ---- the steps ---- */
 
+static const struct mig_oplist *step_ops(const struct run *r, size_t i)
+{
+	const struct mig_revision_file *f = r->items[i].file;
+	return r->plan.steps.v[i].upgrade ? &f->upgrade : &f->downgrade;
+}
+
+/* The step's statements begin to run: say so. */
+static void step_begin(struct run *r, size_t i)
+{
+	struct mig_str line = MIG_STR_INIT;
+	r->step_t0 = now_us();
+	mig_run_describe_step(&line, &r->plan.steps.v[i]);
+	progress(r, MIG_RUN_STEP_BEGIN, &r->plan.steps.v[i], 0, line.buf);
+	mig_str_release(&line);
+}
+
+/* The step's statements all ran: inside a transaction, its history row waits
+ * for the commit (flush_pending). ms < 0: the time since step_begin. */
+static void step_end(struct run *r, size_t i, long ms)
+{
+	const struct mig_step *st = &r->plan.steps.v[i];
+	if (ms < 0) {
+		ms = (now_us() - r->step_t0 + 500) / 1000;
+	}
+	if (r->db && r->in_tx) {
+		struct mig_history_row h;
+		char at[32];
+		history_row(r, &h, at, sizeof(at), st->rev->id, st->upgrade ? "up" : "down",
+			    r->items[i].checksum, ms, (long)step_ops(r, i)->ops.n);
+		h.checksum = mig_arena_strdup(&r->pending_arena, h.checksum);
+		h.applied_at = mig_arena_strdup(&r->pending_arena, h.applied_at);
+		mig_vec_push(&r->pending, h);
+	}
+	if (r->db) {
+		char *d = xasprintf("done (%ld ms)", ms);
+		progress(r, MIG_RUN_STEP_END, st, ms, d);
+		free(d);
+	}
+}
+
+/* The step failed at op (nops: after its ops, in the foreign key check):
+ * say so, and name the step and the op in the error. */
+static void step_failed(struct run *r, size_t i, size_t op)
+{
+	const struct mig_step *st = &r->plan.steps.v[i];
+	const struct mig_oplist *ops = step_ops(r, i);
+	const char *dir = st->upgrade ? "upgrade" : "downgrade";
+	long ms = (now_us() - r->step_t0 + 500) / 1000;
+	progress(r, MIG_RUN_STEP_FAILED, st, ms, "failed");
+	if (op < ops->ops.n) {
+		struct mig_str s = MIG_STR_INIT;
+		mig_str_addf(&s, "%s %s failed at op %zu of %zu, ", dir, st->rev->id, op + 1,
+			     ops->ops.n);
+		describe_op(&s, &ops->ops.v[op], true);
+		mig_error_prefix("%s", s.buf);
+		mig_str_release(&s);
+	} else if (op == ops->ops.n) {
+		mig_error_prefix("%s %s failed", dir, st->rev->id);
+	}
+}
+
+/* Whether ops adds a value to an enum type. */
+static bool adds_enum_value(const struct mig_oplist *ops)
+{
+	for (size_t i = 0; i < ops->ops.n; i++) {
+		if (ops->ops.v[i].kind == MIG_OP_ADD_ENUM_VALUE) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Run one step: its ops, the foreign key check, the version rows, the
- * history row. */
+ * history row. Inside a transaction on a dialect with exec_batch, the ops'
+ * statements are only queued: they run, and the step's progress is told,
+ * at the next flush. */
 static int run_step(struct run *r, size_t i)
 {
 	const struct mig_step *st = &r->plan.steps.v[i];
 	struct item *it = &r->items[i];
-	const struct mig_oplist *ops = st->upgrade ? &it->file->upgrade : &it->file->downgrade;
+	const struct mig_oplist *ops = step_ops(r, i);
 	struct mig_strlist vsql = MIG_STRLIST_INIT;
-	struct mig_str line = MIG_STR_INIT;
 	struct failure f = { 0 };
 	struct mig_history_row h;
 	char at[32];
 	size_t done = 0;
-	long t0 = now_us();
+	long ms = -1;
 	int rc;
 
-	mig_run_describe_step(&line, st);
 	if (!r->db) {
+		struct mig_str line = MIG_STR_INIT;
+		mig_run_describe_step(&line, st);
 		char *c = xasprintf("-- %s", line.buf);
 		script_add(r, c);
 		free(c);
+		mig_str_release(&line);
 	}
-	progress(r, MIG_RUN_STEP_BEGIN, st, 0, line.buf);
 	r->ran = true;
+	r->cur_step = i;
+	mark(r, i, false);
 	rc = run_ops(r, ops, &done, &f);
 	if (rc == 0 && r->db && r->impl->verify) {
 		f.op = ops->ops.n;
-		rc = r->impl->verify(r->db);
+		rc = batching(r) ? flush(r) : 0;
+		if (rc == 0) {
+			rc = r->impl->verify(r->db);
+		}
 	}
-	long ms = (now_us() - t0 + 500) / 1000;
-	if (rc == 0 && r->db && r->in_tx) {
-		/* written before the commit (flush_pending) */
-		history_row(r, &h, at, sizeof(at), st->rev->id, st->upgrade ? "up" : "down",
-			    it->checksum, ms, (long)done);
-		h.checksum = mig_arena_strdup(&r->pending_arena, h.checksum);
-		h.applied_at = mig_arena_strdup(&r->pending_arena, h.applied_at);
-		mig_vec_push(&r->pending, h);
-	} else if (rc == 0) {
+	if (rc == 0 && !(r->db && r->in_tx)) {
+		/* outside a transaction (or in a script): the version rows now */
+		ms = (now_us() - r->step_t0 + 500) / 1000;
 		version_sql(r, &st->del, &st->ins, &vsql);
 		for (size_t k = 0; rc == 0 && k < vsql.n; k++) {
 			rc = stmt(r, vsql.v[k]);
@@ -1027,23 +1257,24 @@ static int run_step(struct run *r, size_t i)
 			f.op = ops->ops.n + 1;
 		}
 	}
-	if (rc < 0) {
+	if (rc < 0 && !r->reported && batching(r)) {
+		/* what is queued came first: a failure there is the one to report */
 		struct saved_error e;
-		struct mig_str s = MIG_STR_INIT;
-		const char *dir = st->upgrade ? "upgrade" : "downgrade";
-		progress(r, MIG_RUN_STEP_FAILED, st, ms, "failed");
-		if (f.op < ops->ops.n) {
-			mig_str_addf(&s, "%s %s failed at op %zu of %zu, ", dir, st->rev->id,
-				     f.op + 1, ops->ops.n);
-			describe_op(&s, &ops->ops.v[f.op], true);
-			mig_error_prefix("%s", s.buf);
-		} else if (f.op == ops->ops.n) {
-			mig_error_prefix("%s %s failed", dir, st->rev->id);
+		error_save(&e);
+		if (flush(r) < 0) {
+			free(e.msg);
+		} else {
+			error_restore(&e, NULL);
 		}
-		mig_str_reset(&s);
+	}
+	if (rc < 0 && !r->reported) {
+		struct mig_str s = MIG_STR_INIT;
+		struct saved_error e;
+		step_failed(r, i, f.op);
 		error_save(&e);
 		if (r->db && !r->in_tx) {
 			/* what ran stays: say so, in migrate_history too */
+			ms = (now_us() - r->step_t0 + 500) / 1000;
 			history_row(r, &h, at, sizeof(at), st->rev->id,
 				    st->upgrade ? "up-failed" : "down-failed", it->checksum, ms,
 				    (long)done);
@@ -1052,6 +1283,8 @@ static int run_step(struct run *r, size_t i)
 		}
 		error_restore(&e, s.buf);
 		mig_str_release(&s);
+	}
+	if (rc < 0) {
 		goto done;
 	}
 	for (size_t k = 0; k < st->del.n; k++) {
@@ -1063,13 +1296,13 @@ static int run_step(struct run *r, size_t i)
 	if (!r->in_tx) {
 		revlist_copy(&r->flushed, &r->current);
 	}
-	if (r->db) {
-		char *d = xasprintf("done (%ld ms)", ms);
-		progress(r, MIG_RUN_STEP_END, st, ms, d);
-		free(d);
+	if (ms >= 0) {
+		step_end(r, i, ms);
+	} else {
+		mark(r, i, true);
 	}
 done:
-	mig_str_release(&line);
+	r->cur_step = NO_STEP;
 	mig_strlist_release(&vsql);
 	return rc;
 }
@@ -1106,7 +1339,12 @@ static int run_steps(struct run *r)
 			return rc;
 		}
 		bool last = i + 1 == r->plan.steps.n;
-		if (r->tx_ddl && !last && (r->per_rev || !tx)) {
+		/* PostgreSQL lets no statement use an enum value added in the
+		 * same transaction (unsafe use of new value): the revisions after
+		 * one that adds a value run in a new transaction */
+		bool enum_commit = (r->impl->caps & MIG_CAP_NATIVE_ENUMS) &&
+				   adds_enum_value(step_ops(r, i));
+		if (r->tx_ddl && !last && (r->per_rev || !tx || enum_commit)) {
 			if (tx) {
 				rc = tx_commit(r);
 			}
@@ -1487,6 +1725,7 @@ int mig_run(struct mig_db *db, const struct mig_dialect_impl *impl, const struct
 	r.vt = vt_name(cfg);
 	r.vt_schema = vt_schema(cfg);
 	r.tx_ddl = (impl->caps & MIG_CAP_TRANSACTIONAL_DDL) != 0;
+	r.cur_step = NO_STEP;
 	r.per_rev = cfg->transaction_per_migration;
 	r.applied_by = opts->applied_by ? xstrdup(opts->applied_by) : default_applied_by();
 	r.ropts.version_table = r.vt;
@@ -1508,6 +1747,9 @@ int mig_run(struct mig_db *db, const struct mig_dialect_impl *impl, const struct
 	mig_vec_free(&r.pending);
 	mig_arena_release(&r.pending_arena);
 	mig_strlist_release(&r.rows);
+	mig_strlist_release(&r.queue);
+	mig_vec_free(&r.queued);
+	mig_vec_free(&r.marks);
 	mig_schema_free(r.schema);
 	mig_schema_free(r.declared);
 	free(r.applied_by);

@@ -4,7 +4,8 @@
 # transaction_per_migration = true it is at the first revision. MariaDB
 # commits DDL as it goes: the error lists the ops of the revision that ran,
 # the one that failed and those that did not, the version table names the
-# first revision, and migrate_history records the failure.
+# first revision, and migrate_history records the failure. On PostgreSQL the
+# same with a DDL statement that fails inside a batch (pipeline mode).
 
 . "$MIGRATE_E2E_LIB"
 require_servers
@@ -106,6 +107,78 @@ the transaction was rolled back; the version table names a1000000000a"
 	assert_eq "7" "$(pg_sql "$url" "SELECT id FROM keep")"
 done
 sed -i '/^transaction_per_migration = true$/d' migrate.ini
+
+# ---- PostgreSQL: a DDL statement that fails in a batch ----
+# Inside a transaction, PostgreSQL gets the statements of the run in one
+# round trip (pipeline mode); the one that fails is still named exactly, with
+# its revision and op, and the revisions queued after it are not reported.
+cd "$T"
+run migrate -q init batch
+assert_rc 0
+cd batch
+B=$T/batch/migrations/versions
+cp "$V/a1000000000a_one.yaml" "$V/c3000000000c_three.yaml" "$B/"
+cat >"$B/b2000000000b_two.yaml" <<'EOF'
+revision: b2000000000b
+down_revision: a1000000000a
+branch_labels: []
+depends_on: []
+message: two
+create_date: 2026-11-28 10:00:00.000000
+upgrade:
+  - create_table: {name: t2, columns: {id: {type: integer, primary_key: true}}}
+  - add_column: {table: t1, column: {name: x, type: integer}}
+  - create_index: {table: dup, name: ix_dup_v, columns: [v], unique: true}
+  - create_index: {table: t1, name: ix_t1_x, columns: [x]}
+downgrade:
+  - drop_index: {table: t1, name: ix_t1_x}
+  - drop_index: {table: dup, name: ix_dup_v}
+  - drop_column: {table: t1, column: x}
+  - drop_table: {name: t2}
+EOF
+for mode in default per_migration; do
+	url=$(pg_fresh_db migrate_e2e_failure)
+	pg_sql "$url" "CREATE TABLE dup (v integer)"
+	pg_sql "$url" "INSERT INTO dup VALUES (1), (1)"
+	run migrate -q --url "$url" ensure-version
+	assert_rc 0
+	before=$(pg_tables "$url")
+	if [[ $mode == per_migration ]]; then
+		printf 'transaction_per_migration = true\n' >>migrate.ini
+		at="names a1000000000a"
+	else
+		at="is empty (the database is at base)"
+	fi
+	run migrate --url "$url" upgrade head
+	assert_rc 3
+	assert_eq "$PROGRESS" "$(norm "$OUT")"
+	assert_err_eq "error: upgrade b2000000000b failed at op 3 of 4, create_index ix_dup_v on dup ($B/b2000000000b_two.yaml:10:5): postgresql error (23505): could not create unique index \"ix_dup_v\"
+  detail: Key (v)=(1) is duplicated.
+  statement: CREATE UNIQUE INDEX \"ix_dup_v\" ON \"dup\" (\"v\")
+the transaction was rolled back; the version table $at"
+	if [[ $mode == default ]]; then
+		assert_eq "$before" "$(pg_tables "$url")" "postgresql: the schema as before"
+		assert_eq "0" "$(pg_sql "$url" "SELECT count(*) FROM migrate_history")"
+	else
+		assert_eq "a1000000000a	up	1" "$(pg_sql "$url" \
+			"SELECT revision, direction, ops_done FROM migrate_history")"
+		assert_eq "dup(v) migrate_history(id,revision,direction,checksum,applied_at,applied_by,duration_ms,ops_done) migrate_history_pkc(id) migrate_version(version_num) migrate_version_pkc(version_num) t1(id) t1_pkey(id)" \
+			"$(pg_tables "$url")"
+	fi
+	# once the data allows it, the same run goes through
+	pg_sql "$url" "DELETE FROM dup"
+	run migrate --url "$url" upgrade head
+	assert_rc 0
+	run migrate --url "$url" current
+	assert_out_eq "c3000000000c (head)"
+	assert_eq "t1(id,x) t2(id) t3(id)" "$(pg_sql "$url" "SELECT string_agg(c.relname || '('
+		|| (SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute
+		WHERE attrelid = c.oid AND attnum > 0 AND NOT attisdropped) || ')', ' '
+		ORDER BY c.relname) FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace
+		AND c.relkind = 'r' AND c.relname LIKE 't_'")"
+done
+sed -i '/^transaction_per_migration = true$/d' migrate.ini
+cd "$T/proj"
 
 # ---- SQLite ----
 sq_tables() {

@@ -26,6 +26,19 @@
 #                    partition's indexes, constraints and ATTACH lines, a view's
 #                    comment): the model does not represent them, so B has none.
 #                    That they are exactly those objects is asserted in step 2.
+#   pg-public        A only: the entries of the schema public, its comment and
+#                    its privileges (pagila revokes and grants on it): a
+#                    schema's privileges and comment are outside the model, and
+#                    B's public schema is the one CREATE DATABASE made.
+#   pg-version       B only: the entries of migrate's version and history tables
+#                    (the tables, the history id's sequence, their keys), which
+#                    A does not have.
+#   pg-prelude       the sequences that a column default calls (nextval) and the
+#                    domains that a column has as its type are not represented
+#                    by the model (reflect warns about them) but the reflected
+#                    models use them, so B gets them from A's dump (their
+#                    entries, run with psql) before the upgrade; they are then
+#                    in both dumps, and downgrade base leaves them in B.
 #   pg-partitioned   A only: a partitioned table is created by B as a plain table
 #                    (the warning of step 2 says the partitioning is not kept), so
 #                    " PARTITION BY …" and the ONLY that pg_dump writes for the
@@ -34,9 +47,10 @@
 #   pg-inherits      an inheriting table is dumped by pg_dump as INHERITS
 #                    (parent) without its inherited columns, while B (no
 #                    inheritance in the model) has a plain table with all of
-#                    them: in both dumps that table's CREATE TABLE entry is
-#                    replaced by its columns from information_schema (name, type,
-#                    nullable, default, in order).
+#                    them: in both dumps that table's CREATE TABLE entry and its
+#                    column DEFAULT entries are replaced by its columns from
+#                    information_schema (name, type, nullable, default, in
+#                    order) and its check constraints from pg_constraint.
 #   pg-order         entries sorted by their header (pg_dump orders some by OID,
 #                    and B's objects were created in another order than A's).
 #
@@ -44,6 +58,23 @@
 #   my-unmodelled    only base tables are named on the command line and triggers
 #                    are skipped, so views, triggers and routines are not dumped:
 #                    they are the objects the warnings of step 2 name.
+#   my-version       the version and history tables are not named either (B
+#                    only has them).
+#   my-fk-index      MariaDB names the index it makes for a foreign key after
+#                    the column when the constraint has no name in the CREATE
+#                    TABLE (as in the original files), after the constraint when
+#                    it has one (as B's, which carry the reflected names): such
+#                    an index is written "KEY <fk CONSTRAINT>" in both dumps.
+#   my-key-order     in each CREATE TABLE, the index lines and the constraint
+#                    lines each sorted (MariaDB lists them in the order they were
+#                    made; B's follow the models' order) and line-ending commas
+#                    taken out.
+#   my-charset       model limitation, for the schemas in MY_CHARSET_LIMITED only:
+#                    reflect does not keep a table's own default character set
+#                    and collation (sakila's tables are utf8mb3), so B's tables
+#                    get the database's (utf8mb4); the DEFAULT CHARSET and
+#                    COLLATE table options are taken out of both dumps, which
+#                    also hides that the text columns differ in character set.
 #   my-counter       AUTO_INCREMENT=N table options taken out (a counter, not
 #                    schema; none is expected without data).
 #
@@ -60,6 +91,7 @@
 #                    folded.
 #   sq-unmodelled    A only: the views and triggers of .schema, which the
 #                    warnings of step 2 name, are not part of the description.
+#   sq-version       B only: the version and history tables are left out.
 
 . "$MIGRATE_E2E_LIB"
 require_servers
@@ -162,7 +194,7 @@ pg_entries() {
 		key == "" { next }
 		/^\\unrestrict / || /^-- PostgreSQL database dump complete/ { flush(); next }
 		skip > 0 && (/^--$/ || /^$/) { skip--; next }
-		/^--$/ { next }
+		/^--$/ || /^SET / { next }
 		{ body = body (body == "" ? "" : "\\n") $0 }
 		END { flush() }
 	' | sed 's/\\n\(\\n\)*$//'
@@ -182,18 +214,22 @@ pg_dump_of() {
 	# pg-inherits
 	while read -r t; do
 		[[ -n $t ]] || continue
-		grep -v -F "TABLE|public|$t	" "$T/entries" >"$T/entries.kept" || true
+		grep -v -F -e "TABLE|public|$t	" -e "DEFAULT|public|$t " "$T/entries" \
+			>"$T/entries.kept" || true
 		mv "$T/entries.kept" "$T/entries"
-		printf 'TABLE|public|%s\t(columns) %s\n' "$t" "$(pg_sql "$url" "
+		printf 'TABLE|public|%s\t(columns) %s (checks) %s\n' "$t" "$(pg_sql "$url" "
 			SELECT string_agg(column_name || ' ' || data_type
 				|| coalesce('(' || character_maximum_length || ')', '')
 				|| CASE is_nullable WHEN 'NO' THEN ' NOT NULL' ELSE '' END
 				|| coalesce(' DEFAULT ' || column_default, ''), ', ' ORDER BY ordinal_position)
 			FROM information_schema.columns
-			WHERE table_schema = 'public' AND table_name = '$t'")" >>"$T/entries"
+			WHERE table_schema = 'public' AND table_name = '$t'")" "$(pg_sql "$url" "
+			SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), ', ' ORDER BY conname)
+			FROM pg_constraint WHERE contype = 'c' AND conrelid = 'public.$t'::regclass")" \
+			>>"$T/entries"
 	done <"$inherits"
 	# pg-partitioned
-	sed -E -e 's/\) PARTITION BY [^\\]*;/);/' \
+	sed -E -e 's/\)\\nPARTITION BY [^;]*;$/);/' \
 		-e 's/ ON ONLY public\./ ON public./' \
 		-e 's/^(FK CONSTRAINT\|[^	]*	)ALTER TABLE public\./\1ALTER TABLE ONLY public./' \
 		"$T/entries" | LC_ALL=C sort # pg-order
@@ -210,6 +246,11 @@ pg_drops() {
 			obj=${BASH_REMATCH[2]}\|${BASH_REMATCH[3]}
 			case $kind in
 			FUNCTION | AGGREGATE | PROCEDURE) printf '%s|%s(\n' "$kind" "$obj" ;;
+			VIEW | 'MATERIALIZED VIEW')
+				# the view, and the indexes on it
+				printf '%s|%s\t\n ON %s.%s USING \n' "$kind" "$obj" "${BASH_REMATCH[2]}" \
+					"${BASH_REMATCH[3]}"
+				;;
 			*) printf '%s|%s\t\n' "$kind" "$obj" ;;
 			esac
 		elif [[ $line =~ ^warning:\ (trigger|rule)\ \'(.*)\'\ on\ table\ \'([^.]*)\.(.*)\'\ is\ not ]]; then
@@ -223,6 +264,17 @@ pg_drops() {
 	done <"$1"
 }
 
+# pg_prelude URL_A URL_B DIR (pg-prelude): the sequences and domains the
+# warnings name, created in B from their entries in A's dump; their keys in
+# DIR/prelude.
+pg_prelude() {
+	pg_drops "$3/reflect.err" | grep -E '^(SEQUENCE|DOMAIN)\|' >"$3/prelude" || true
+	[[ -s $3/prelude ]] || return 0
+	pg_dump --schema-only --no-owner "$1" | pg_entries | grep -F -f "$3/prelude" | cut -f 2- |
+		sed 's/\\n/\n/g' >"$3/prelude.sql"
+	psql -X -q -v ON_ERROR_STOP=1 -d "$2" -f "$3/prelude.sql" >/dev/null
+}
+
 pg_roundtrip() {
 	local file=$1 name a b urla urlb p
 	name=$(basename "$file" .sql)
@@ -233,28 +285,34 @@ pg_roundtrip() {
 	psql -X -q -v ON_ERROR_STOP=1 -d "$urla" -f "$file" >/dev/null 2>"$T/load.err" ||
 		e2e_fail "$name: loading into A failed: $(cat "$T/load.err")"
 	p=$T/postgresql-$name
-	roundtrip_steps postgresql "$name" "$urla" "$urlb" "$p"
+	roundtrip_steps postgresql "$name" "$urla" "$urlb" "$p" "$(pg_sql "$urla" "SELECT count(*)
+		FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'p')
+		AND NOT relispartition")" pg_prelude
 
 	pg_expected_warnings "$urla" >"$T/warnings.expected"
 	assert_eq "$(cat "$T/warnings.expected")" "$(LC_ALL=C sort "$p/reflect.err")" \
 		"$name: the warnings of migrate reflect"
-	pg_drops "$p/reflect.err" >"$T/drops"
+	pg_drops "$p/reflect.err" | grep -v -F -x -f "$p/prelude" >"$T/drops" || true
+	printf 'SCHEMA|-|public\t\nACL|-|SCHEMA public\t\nCOMMENT|-|SCHEMA public\t\n' \
+		>>"$T/drops" # pg-public
 	sed -nE "s/^warning: table '([^.]*)\.(.*)' inherits from .*/\2/p" "$p/reflect.err" \
 		>"$T/inherits"
+	printf '|public|migrate_version\n|public|migrate_history\n' >"$T/drops.b" # pg-version
 	assert_eq "$(pg_dump_of "$urla" "$T/drops" "$T/inherits")" \
-		"$(pg_dump_of "$urlb" /dev/null "$T/inherits")" "$name: pg_dump of A and B"
+		"$(pg_dump_of "$urlb" "$T/drops.b" "$T/inherits")" "$name: pg_dump of A and B"
 
 	roundtrip_down postgresql "$name" "$urlb" "$p"
-	assert_eq "migrate_history
-migrate_history_id_seq
-migrate_history_pkc
-migrate_version
-migrate_version_pkc" "$(pg_sql "$urlb" "SELECT relname FROM pg_class
-		WHERE relnamespace = 'public'::regnamespace ORDER BY 1")" \
+	# the version and history tables, and what pg-prelude made
+	assert_eq "$({
+		printf '%s\n' migrate_history migrate_history_id_seq migrate_history_pkc \
+			migrate_version migrate_version_pkc
+		sed -n 's/^SEQUENCE|public|\(.*\)\t$/\1/p' "$p/prelude"
+	} | LC_ALL=C sort)" "$(pg_sql "$urlb" "SELECT relname FROM pg_class
+		WHERE relnamespace = 'public'::regnamespace ORDER BY relname COLLATE \"C\"")" \
 		"$name: what downgrade base leaves in B"
-	assert_eq "" "$(pg_sql "$urlb" "SELECT typname FROM pg_type
-		WHERE typnamespace = 'public'::regnamespace AND typtype IN ('e', 'd')")" \
-		"$name: types left in B"
+	assert_eq "$(sed -n 's/^DOMAIN|public|\(.*\)\t$/\1/p' "$p/prelude" | LC_ALL=C sort)" \
+		"$(pg_sql "$urlb" "SELECT typname FROM pg_type WHERE typnamespace = 'public'::regnamespace
+		AND typtype IN ('e', 'd') ORDER BY typname COLLATE \"C\"")" "$name: types left in B"
 	pg_sql postgres "DROP DATABASE \"$a\" WITH (FORCE)"
 	pg_sql postgres "DROP DATABASE \"$b\" WITH (FORCE)"
 }
@@ -276,7 +334,10 @@ my_expected_warnings() {
 		FROM information_schema.routines WHERE routine_schema = DATABASE()" | LC_ALL=C sort
 }
 
-# The normalised dump of MariaDB database $1 (my-unmodelled, my-counter).
+# The schemas whose tables have a character set of their own (my-charset).
+MY_CHARSET_LIMITED="sakila-jooq"
+
+# The normalised dump of MariaDB database $1 of schema file $2.
 my_dump_of() {
 	local tables
 	tables=$(my_sql "$1" "SELECT table_name FROM information_schema.tables
@@ -286,7 +347,61 @@ my_dump_of() {
 	# shellcheck disable=SC2086
 	mariadb-dump --protocol=tcp -h "$E2E_URL_HOST" -P "${E2E_URL_PORT:-3306}" \
 		${E2E_URL_USER:+-u "$E2E_URL_USER"} --no-data --skip-comments --skip-triggers \
-		--skip-dump-date "$1" $tables | sed -E 's/ AUTO_INCREMENT=[0-9]+//'
+		--skip-dump-date "$1" $tables | sed -E 's/ AUTO_INCREMENT=[0-9]+//' | my_fk_index_names |
+		my_key_order | if [[ " $MY_CHARSET_LIMITED " == *" $2 "* ]]; then
+			sed -E 's/^(\) ENGINE=[A-Za-z]+) DEFAULT CHARSET=[a-z0-9_]+ COLLATE=[a-z0-9_]+/\1/'
+		else
+			cat
+		fi
+}
+
+# my-key-order: in each CREATE TABLE, the index lines and the constraint lines
+# each sorted, and line-ending commas taken out (stdin to stdout).
+my_key_order() {
+	sed -E '/^  /s/,$//' | awk '
+		function flush(cmd) {
+			if (cmd != "") { close(cmd) }
+			group = ""
+		}
+		/^  (UNIQUE |FULLTEXT |SPATIAL )?KEY / || /^  CONSTRAINT / {
+			g = ($0 ~ /^  CONSTRAINT /) ? "LC_ALL=C sort -s" : "LC_ALL=C sort"
+			if (g != group) { flush(group); fflush(); group = g }
+			print | group
+			next
+		}
+		{ flush(group); print }
+	'
+}
+
+# my-fk-index: the index MariaDB makes for a foreign key, named after the
+# column or after the constraint, written as "KEY <fk NAME>" (stdin to stdout).
+my_fk_index_names() {
+	awk '
+		function flush(   i, j, m, name, cols, first) {
+			for (i = 1; i <= n; i++) {
+				if (match(lines[i], /^  KEY `[^`]*` \(.*\)/)) {
+					name = lines[i]; sub(/^  KEY `/, "", name); sub(/`.*/, "", name)
+					cols = lines[i]; sub(/^  KEY `[^`]*` /, "", cols); sub(/,$/, "", cols)
+					first = cols; sub(/^\(`/, "", first); sub(/`.*/, "", first)
+					for (j = 1; j <= n; j++) {
+						if (lines[j] ~ /^  CONSTRAINT `[^`]*` FOREIGN KEY / &&
+						    index(lines[j], "FOREIGN KEY " cols " REFERENCES") &&
+						    (index(lines[j], "CONSTRAINT `" name "` ") == 3 || name == first)) {
+							m = lines[j]; sub(/^  CONSTRAINT `/, "", m); sub(/`.*/, "", m)
+							sub(/^  KEY `[^`]*`/, "  KEY <fk " m ">", lines[i])
+							break
+						}
+					}
+				}
+				print lines[i]
+			}
+			n = 0
+		}
+		/^CREATE TABLE / { flush(); intable = 1 }
+		intable { lines[++n] = $0; if (/^\) /) { intable = 0; flush() }; next }
+		{ print }
+		END { flush() }
+	'
 }
 
 my_roundtrip() {
@@ -300,11 +415,14 @@ my_roundtrip() {
 	e2e_mariadb "$urla" -D "$a" <"$file" >/dev/null 2>"$T/load.err" ||
 		e2e_fail "$name: loading into A failed: $(cat "$T/load.err")"
 	p=$T/mysql-$name
-	roundtrip_steps mysql "$name" "$urla" "$urlb" "$p"
+	roundtrip_steps mysql "$name" "$urla" "$urlb" "$p" "$(my_sql "$a" "SELECT count(*)
+		FROM information_schema.tables WHERE table_schema = DATABASE()
+		AND table_type = 'BASE TABLE'")"
 
 	assert_eq "$(my_expected_warnings "$a")" "$(LC_ALL=C sort "$p/reflect.err")" \
 		"$name: the warnings of migrate reflect"
-	assert_eq "$(my_dump_of "$a")" "$(my_dump_of "$b")" "$name: mariadb-dump of A and B"
+	assert_eq "$(my_dump_of "$a" "$name")" "$(my_dump_of "$b" "$name")" \
+		"$name: mariadb-dump of A and B"
 
 	roundtrip_down mysql "$name" "$urlb" "$p"
 	assert_eq "migrate_history
@@ -335,6 +453,7 @@ sq_checks() {
 			up = toupper(text)
 			while ((i = index(up, "CHECK")) > 0) {
 				rest = substr(text, i + 5)
+				text = rest
 				up = substr(up, i + 5)
 				j = index(rest, "(")
 				if (j == 0 || substr(rest, 1, j - 1) !~ /^[ \t]*$/) { continue }
@@ -383,7 +502,8 @@ sq_roundtrip() {
 	sqlite3 -batch -bail "$a" <"$file" >/dev/null 2>"$T/load.err" ||
 		e2e_fail "$name: loading into A failed: $(cat "$T/load.err")"
 	p=$T/sqlite-$name
-	roundtrip_steps sqlite "$name" "sqlite:///$a" "sqlite:///$b" "$p"
+	roundtrip_steps sqlite "$name" "sqlite:///$a" "sqlite:///$b" "$p" "$(sqlite_sql "$a" "SELECT
+		count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'")"
 
 	assert_eq "$(sq_expected_warnings "$a")" "$(LC_ALL=C sort "$p/reflect.err")" \
 		"$name: the warnings of migrate reflect"
@@ -398,21 +518,26 @@ index sqlite_autoindex_migrate_version_1" "$(sqlite_sql "$b" "SELECT type, name 
 
 # ---- the steps every database shares ----
 
-# roundtrip_steps DIALECT NAME URL_A URL_B DIR: reflect A into DIR/models (the
-# warnings in DIR/reflect.err), then on B: autogenerate, upgrade, check.
+# roundtrip_steps DIALECT NAME URL_A URL_B DIR TABLES [PRELUDE]: reflect A into
+# DIR/models (the warnings in DIR/reflect.err), which must write TABLES tables,
+# then PRELUDE URL_A URL_B DIR when given, then on B: autogenerate, upgrade,
+# check.
 roundtrip_steps() {
-	local d=$1 name=$2 urla=$3 urlb=$4 p=$5
+	local d=$1 name=$2 urla=$3 urlb=$4 p=$5 tables=$6
 	cp -r "$T/template" "$p"
 	sed -i "s|^url = .*|url = $urlb|" "$p/migrate.ini"
 	cd "$p"
 	run migrate --url "$urla" reflect --output models
 	assert_rc 0
-	assert_out_eq ""
+	assert_out_eq "wrote $tables tables to models"
 	printf '%s\n' "$ERR" | sed '/^$/d' >"$p/reflect.err"
+	[[ -z ${7:-} ]] || "$7" "$urla" "$urlb" "$p"
 
-	run migrate revision --autogenerate -m init --rev-id 0000000000a1
+	run migrate -q revision --autogenerate -m init --rev-id 0000000000a1
 	assert_rc 0
-	assert_out_eq "Generating $p/migrations/versions/0000000000a1_init.yaml ... done"
+	assert_out_eq ""
+	assert_eq "$tables" "$(grep -c '^  - create_table:' "$p/migrations/versions/0000000000a1_init.yaml")" \
+		"$name: the create_table ops of the revision"
 	run migrate -q upgrade head
 	assert_rc 0
 	run migrate check

@@ -3,8 +3,9 @@
 # revisions covering every op, applied and reverted, each state checked with
 # the database's own client (psql, mariadb, sqlite3); step-by-step upgrades
 # and downgrades; a history with a branch and a merge upgraded, downgraded one
-# step at a time and stamped; and the exact --sql script of a small range,
-# written without a connection.
+# step at a time and stamped; the exact --sql script of a small range,
+# written without a connection; and, on PostgreSQL, an enum value added by one
+# revision and used by the next in one run.
 
 . "$MIGRATE_E2E_LIB"
 require_servers
@@ -520,7 +521,9 @@ done
 sum_b=$(git hash-object "$G/b0000000000b_t.yaml")
 run migrate --url sqlite:///nowhere/x.db upgrade --sql a0000000000a:b0000000000b
 assert_rc 0
-assert_out_eq "BEGIN;
+assert_out_eq "PRAGMA foreign_keys = OFF;
+
+BEGIN;
 
 -- Running upgrade a0000000000a -> b0000000000b, table b0000000000b
 
@@ -532,7 +535,9 @@ UPDATE \"migrate_version\" SET \"version_num\" = 'b0000000000b' WHERE \"version_
 
 INSERT INTO \"migrate_history\" (\"revision\", \"direction\", \"checksum\", \"applied_at\", \"applied_by\", \"duration_ms\", \"ops_done\") VALUES ('b0000000000b', 'up', '$sum_b', CURRENT_TIMESTAMP, NULL, NULL, 1);
 
-COMMIT;"
+COMMIT;
+
+PRAGMA foreign_keys = ON;"
 assert_no_file "$T/graph/nowhere"
 run migrate --url postgresql://nobody@127.0.0.1:1/none upgrade --sql a0000000000a:b0000000000b
 assert_rc 0
@@ -579,7 +584,9 @@ assert_err_eq "error: a range 'a0000000000a:b0000000000b' needs --sql
 usage: migrate upgrade TARGET [--sql]"
 run migrate --url "$url" stamp --sql f0000000000f:base
 assert_rc 0
-assert_out_eq "BEGIN;
+assert_out_eq "PRAGMA foreign_keys = OFF;
+
+BEGIN;
 
 -- Stamping f0000000000f -> <base>
 
@@ -587,7 +594,75 @@ DELETE FROM \"migrate_version\" WHERE \"version_num\" = 'f0000000000f';
 
 INSERT INTO \"migrate_history\" (\"revision\", \"direction\", \"checksum\", \"applied_at\", \"applied_by\", \"duration_ms\", \"ops_done\") VALUES ('base', 'stamp', NULL, CURRENT_TIMESTAMP, NULL, NULL, 0);
 
-COMMIT;"
+COMMIT;
+
+PRAGMA foreign_keys = ON;"
+
+# a SQLite script with a table rebuild, applied where foreign keys are
+# enforced: it turns enforcement off around its transaction, so the rebuild's
+# DROP TABLE does not cascade to the rows that reference the table
+cd "$T"
+run migrate -q init fkscript
+assert_rc 0
+cd fkscript
+F=$T/fkscript/migrations/versions
+cat >"$F/f1000000000f_tables.yaml" <<'EOF'
+revision: f1000000000f
+down_revision: null
+branch_labels: []
+depends_on: []
+message: tables
+create_date: 2026-11-28 10:00:00.000000
+upgrade:
+  - create_table: {name: parent, columns: {id: {type: integer, primary_key: true}, name: varchar(10)}}
+  - create_table:
+      name: child
+      columns:
+        id: {type: integer, primary_key: true}
+        parent_id: {type: integer, references: parent.id, on_delete: cascade}
+downgrade:
+  - drop_table: {name: child}
+  - drop_table: {name: parent}
+EOF
+cat >"$F/f2000000000f_widen.yaml" <<'EOF'
+revision: f2000000000f
+down_revision: f1000000000f
+branch_labels: []
+depends_on: []
+message: widen
+create_date: 2026-11-28 10:00:00.000000
+upgrade:
+  - alter_column: {table: parent, column: name, type: varchar(20), existing_type: varchar(10)}
+downgrade:
+  - alter_column: {table: parent, column: name, type: varchar(10), existing_type: varchar(20)}
+EOF
+db=$T/fkscript.db
+run migrate -q --url "sqlite:///$db" upgrade f1000000000f
+assert_rc 0
+sqlite_sql "$db" "INSERT INTO parent VALUES (1, 'p'); INSERT INTO child VALUES (10, 1), (11, 1)"
+cp "$db" "$T/fkscript-bare.db"
+run migrate --url "sqlite:///$db" upgrade --sql f1000000000f:head
+assert_rc 0
+assert_eq "PRAGMA foreign_keys = OFF;
+BEGIN;
+-- Running upgrade f1000000000f -> f2000000000f, widen
+PRAGMA foreign_keys = OFF;
+DROP TABLE \"parent\";
+PRAGMA foreign_keys = ON;
+COMMIT;
+PRAGMA foreign_keys = ON;" "$(printf '%s\n' "$OUT" | grep -E '^(PRAGMA f|BEGIN|COMMIT|--|DROP)')"
+printf 'PRAGMA foreign_keys = ON;\n%s\n' "$OUT" >"$T/fkscript.sql"
+sqlite3 -bail "$db" <"$T/fkscript.sql"
+assert_eq "10	1
+11	1" "$(sqlite_sql "$db" "SELECT id, parent_id FROM child ORDER BY id")" "sqlite: the children survive"
+assert_eq "VARCHAR(20)" "$(sqlite_sql "$db" "SELECT type FROM pragma_table_info('parent')
+	WHERE name = 'name'")"
+run migrate --url "sqlite:///$db" current
+assert_out_eq "f2000000000f (head)"
+# without its first line, the same script loses them
+sed '2d' "$T/fkscript.sql" | sqlite3 -bail "$T/fkscript-bare.db"
+assert_eq "0" "$(sqlite_sql "$T/fkscript-bare.db" "SELECT count(*) FROM child")"
+cd "$T/graph"
 
 # ensure-version: the tables, and nothing else
 url=$(url_of sqlite migrate_e2e_ensure)
@@ -612,9 +687,91 @@ assert_rc 2
 assert_err_eq "error: unknown option '--bogus'
 usage: migrate upgrade TARGET [--sql]"
 
+# ---- PostgreSQL: a new enum value, used by the next revision of the run ----
+# A value added by ALTER TYPE … ADD VALUE cannot be used before its
+# transaction commits ("unsafe use of new value"): the run commits after the
+# revision that adds it, and the next revision runs in a new transaction.
+cd "$T"
+run migrate -q init enums
+assert_rc 0
+cd enums
+E=$T/enums/migrations/versions
+cat >"$E/e1000000000e_mood.yaml" <<'EOF'
+revision: e1000000000e
+down_revision: null
+branch_labels: []
+depends_on: []
+message: mood
+create_date: 2026-11-28 10:00:00.000000
+upgrade:
+  - create_enum: {name: mood, values: [sad, ok]}
+  - create_table:
+      name: people
+      columns:
+        id: {type: integer, primary_key: true}
+        mood: {type: mood, nullable: false}
+downgrade:
+  - drop_table: {name: people}
+  - drop_enum: {name: mood}
+EOF
+cat >"$E/e2000000000e_happy.yaml" <<'EOF'
+revision: e2000000000e
+down_revision: e1000000000e
+branch_labels: []
+depends_on: []
+message: happy
+create_date: 2026-11-28 10:00:00.000000
+upgrade:
+  - add_enum_value: {name: mood, value: happy, after: ok}
+downgrade: []
+EOF
+cat >"$E/e3000000000e_insert.yaml" <<'EOF'
+revision: e3000000000e
+down_revision: e2000000000e
+branch_labels: []
+depends_on: []
+message: insert
+create_date: 2026-11-28 10:00:00.000000
+upgrade:
+  - bulk_insert: {table: people, rows: [{id: 1, mood: happy}]}
+  - create_table: {name: after_insert, columns: {id: {type: integer, primary_key: true}}}
+downgrade:
+  - drop_table: {name: after_insert}
+  - sql: DELETE FROM people WHERE id = 1
+EOF
+url=$(pg_fresh_db migrate_e2e_enum)
+# the type is committed before the run (a type created in the same
+# transaction would let its new values be used at once)
+run migrate -q --url "$url" upgrade e1000000000e
+assert_rc 0
+run migrate --url "$url" upgrade head
+assert_rc 0
+assert_eq "Running upgrade e1000000000e -> e2000000000e, happy ... done (N ms)
+Running upgrade e2000000000e -> e3000000000e, insert ... done (N ms)" "$(norm "$OUT")"
+assert_eq "" "$ERR"
+assert_eq "1	happy" "$(pg_sql "$url" "SELECT id, mood FROM people")"
+assert_eq "sad,ok,happy" "$(pg_sql "$url" "SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder)
+	FROM pg_enum WHERE enumtypid = 'mood'::regtype")"
+assert_eq "e3000000000e" "$(pg_sql "$url" "SELECT version_num FROM migrate_version")"
+assert_eq "e1000000000e	up	2
+e2000000000e	up	1
+e3000000000e	up	2" "$(pg_sql "$url" "SELECT revision, direction, ops_done FROM migrate_history
+	ORDER BY id")"
+# the script commits there too
+run migrate --url "$url" upgrade --sql e1000000000e:head
+assert_rc 0
+assert_eq "BEGIN;
+-- Running upgrade e1000000000e -> e2000000000e, happy
+ALTER TYPE \"mood\" ADD VALUE 'happy' AFTER 'ok';
+COMMIT;
+BEGIN;
+-- Running upgrade e2000000000e -> e3000000000e, insert
+COMMIT;" "$(printf '%s\n' "$OUT" | grep -E '^(BEGIN|COMMIT|--|ALTER)')"
+
 # ---- clean up ----
 pg_sql postgres "DROP DATABASE migrate_e2e_upgrade WITH (FORCE)"
 pg_sql postgres "DROP DATABASE migrate_e2e_graph WITH (FORCE)"
+pg_sql postgres "DROP DATABASE migrate_e2e_enum WITH (FORCE)"
 my_sql migrate_e2e_upgrade "DROP DATABASE migrate_e2e_upgrade"
 my_sql migrate_e2e_graph "DROP DATABASE migrate_e2e_graph"
 

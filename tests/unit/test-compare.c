@@ -202,7 +202,7 @@ static void expect_same(const char *name, const char *decl, const char *refl)
 	expect_ops(name, decl, refl, "", "");
 }
 
-static __attribute__((unused)) void expect_fails(const char *name, const char *decl, const char *refl,
+static void expect_fails(const char *name, const char *decl, const char *refl,
 			 const struct mig_compare_opts *opts, const char *want)
 {
 	const struct mig_dialect_impl *impl = dialect(name);
@@ -263,7 +263,8 @@ T(pg_unchanged_every_type)
 		    "      c_enum: {type: mood, nullable: false, default: \"'happy'\"}\n"
 		    "      c_expr: {type: integer, default: \"(1 + 2)\"}\n"
 		    "      c_null: {type: integer, default: \"NULL\"}\n"
-		    "      c_total: {type: integer, computed: {sql: \"c_integer * 2\", stored: true}}\n"
+		    "      c_total: {type: integer, computed: {sql: \"c_integer * 2\", stored: "
+		    "true}}\n"
 		    "    indexes:\n"
 		    "      - {columns: [parent_id]}\n"
 		    "      - {name: ix_lower_varchar, expressions: [\"lower(c_varchar)\"], "
@@ -484,7 +485,8 @@ T(pg_unique_moved)
 		   "- drop_constraint: {table: users, name: users_org_email_key, type: unique}\n"
 		   "- create_unique_constraint: {table: users, columns: [org, login]}\n",
 		   "- drop_constraint: {table: users, type: unique, columns: [org, login]}\n"
-		   "- create_unique_constraint: {table: users, name: users_org_email_key, columns: [org, email]}\n");
+		   "- create_unique_constraint: {table: users, name: users_org_email_key, columns: "
+		   "[org, email]}\n");
 }
 
 static const char pg_orders_db[] =
@@ -522,7 +524,9 @@ T(pg_fk_on_delete_changed)
 		   "      qty: {type: integer, nullable: false}\n"
 		   "    checks:\n"
 		   "      - {name: qty_positive, sql: qty > 0}\n",
-		   pg_orders_db, "- drop_constraint: {table: orders, name: orders_customer_id_fkey, type: foreignkey}\n"
+		   pg_orders_db,
+		   "- drop_constraint: {table: orders, name: orders_customer_id_fkey, type: "
+		   "foreignkey}\n"
 		   "- create_foreign_key:\n"
 		   "    table: orders\n"
 		   "    columns: [customer_id]\n"
@@ -557,10 +561,14 @@ T(pg_check_changed)
 		   "      qty: {type: integer, nullable: false}\n"
 		   "    checks:\n"
 		   "      - {name: qty_positive, sql: qty >= 1}\n",
-		   pg_orders_db, "- drop_constraint: {table: orders, name: qty_positive, type: check}\n"
-		   "- create_check_constraint: {table: orders, name: qty_positive, sql: \"qty >= 1\"}\n",
-		   "- drop_constraint: {table: orders, name: qty_positive, type: check, sql: \"qty >= 1\"}\n"
-		   "- create_check_constraint: {table: orders, name: qty_positive, sql: \"(qty > 0)\"}\n");
+		   pg_orders_db,
+		   "- drop_constraint: {table: orders, name: qty_positive, type: check}\n"
+		   "- create_check_constraint: {table: orders, name: qty_positive, sql: \"qty >= "
+		   "1\"}\n",
+		   "- drop_constraint: {table: orders, name: qty_positive, type: check, sql: \"qty "
+		   ">= 1\"}\n"
+		   "- create_check_constraint: {table: orders, name: qty_positive, sql: \"(qty > "
+		   "0)\"}\n");
 }
 
 T(pg_index_made_unique)
@@ -580,10 +588,14 @@ T(pg_index_made_unique)
 		   "      - {name: ix_orders_customer_id, columns: [customer_id], unique: true}\n"
 		   "    checks:\n"
 		   "      - {name: qty_positive, sql: qty > 0}\n",
-		   pg_orders_db, "- drop_index: {table: orders, name: ix_orders_customer_id}\n"
-		   "- create_index: {table: orders, name: ix_orders_customer_id, columns: [customer_id], unique: true}\n",
-		   "- drop_index: {table: orders, name: ix_orders_customer_id, columns: [customer_id], unique: true}\n"
-		   "- create_index: {table: orders, name: ix_orders_customer_id, columns: [customer_id]}\n");
+		   pg_orders_db,
+		   "- drop_index: {table: orders, name: ix_orders_customer_id}\n"
+		   "- create_index: {table: orders, name: ix_orders_customer_id, columns: "
+		   "[customer_id], unique: true}\n",
+		   "- drop_index: {table: orders, name: ix_orders_customer_id, columns: "
+		   "[customer_id], unique: true}\n"
+		   "- create_index: {table: orders, name: ix_orders_customer_id, columns: "
+		   "[customer_id]}\n");
 }
 
 static const char pg_status_db[] =
@@ -631,9 +643,12 @@ T(pg_enum_value_removed)
 		     "      id: {type: integer, primary_key: true}\n"
 		     "      status: {type: order_status, nullable: false}\n",
 		     pg_status_db, NULL,
-		     "enum 'order_status': the models remove the value 'shipped', which autogenerate "
-		     "cannot do: an enum type cannot lose a value without being recreated (write the "
-		     "revision by hand: move the rows off the value, then create a new type, convert "
+		     "enum 'order_status': the models remove the value 'shipped', which "
+		     "autogenerate "
+		     "cannot do: an enum type cannot lose a value without being recreated (write "
+		     "the "
+		     "revision by hand: move the rows off the value, then create a new type, "
+		     "convert "
 		     "the columns and drop the old type)");
 }
 
@@ -662,14 +677,16 @@ T(pg_parent_and_child_created)
 		   "      id: {type: integer, primary_key: true}\n"
 		   "      customer_id: integer\n"
 		   "    foreign_keys:\n"
-		   "      - {columns: [customer_id], references: {table: customers, columns: [id]}}\n"
+		   "      - {columns: [customer_id], references: {table: customers, columns: "
+		   "[id]}}\n"
 		   "- create_table:\n"
 		   "    name: lines\n"
 		   "    columns:\n"
 		   "      id: {type: integer, primary_key: true}\n"
 		   "      invoice_id: {type: integer, nullable: false}\n"
 		   "    foreign_keys:\n"
-		   "      - {columns: [invoice_id], references: {table: invoices, columns: [id]}}\n",
+		   "      - {columns: [invoice_id], references: {table: invoices, columns: "
+		   "[id]}}\n",
 		   "- drop_table:\n"
 		   "    name: lines\n"
 		   "    columns:\n"
@@ -683,7 +700,8 @@ T(pg_parent_and_child_created)
 		   "      id: {type: integer, primary_key: true}\n"
 		   "      customer_id: integer\n"
 		   "    foreign_keys:\n"
-		   "      - {columns: [customer_id], references: {table: customers, columns: [id]}}\n"
+		   "      - {columns: [customer_id], references: {table: customers, columns: "
+		   "[id]}}\n"
 		   "- drop_table:\n"
 		   "    name: customers\n"
 		   "    columns:\n"
@@ -713,7 +731,8 @@ T(pg_fk_cycle_created)
 		   "      id: {type: integer, primary_key: true}\n"
 		   "      department_id: integer\n"
 		   "    foreign_keys:\n"
-		   "      - {columns: [department_id], references: {table: departments, columns: [id]}}\n"
+		   "      - {columns: [department_id], references: {table: departments, columns: "
+		   "[id]}}\n"
 		   "- create_foreign_key:\n"
 		   "    table: departments\n"
 		   "    columns: [head_id]\n"
@@ -729,7 +748,8 @@ T(pg_fk_cycle_created)
 		   "      id: {type: integer, primary_key: true}\n"
 		   "      department_id: integer\n"
 		   "    foreign_keys:\n"
-		   "      - {columns: [department_id], references: {table: departments, columns: [id]}}\n"
+		   "      - {columns: [department_id], references: {table: departments, columns: "
+		   "[id]}}\n"
 		   "- drop_table:\n"
 		   "    name: departments\n"
 		   "    columns:\n"
@@ -760,7 +780,8 @@ T(pg_fk_cycle_dropped)
 		   "    foreign_keys:\n"
 		   "      - {name: employees_department_id_fkey, columns: [department_id], "
 		   "references: {table: departments, columns: [id]}}\n",
-		   "- drop_constraint: {table: employees, name: employees_department_id_fkey, type: foreignkey}\n"
+		   "- drop_constraint: {table: employees, name: employees_department_id_fkey, "
+		   "type: foreignkey}\n"
 		   "- drop_table: {name: departments}\n"
 		   "- drop_table: {name: employees}\n",
 		   "- create_table:\n"
@@ -776,7 +797,8 @@ T(pg_fk_cycle_dropped)
 		   "      head_id: integer\n"
 		   "    primary_key: {name: departments_pkey, columns: [id]}\n"
 		   "    foreign_keys:\n"
-		   "      - {name: departments_head_id_fkey, columns: [head_id], references: {table: employees, columns: [id]}}\n"
+		   "      - {name: departments_head_id_fkey, columns: [head_id], references: "
+		   "{table: employees, columns: [id]}}\n"
 		   "- create_foreign_key:\n"
 		   "    table: employees\n"
 		   "    name: employees_department_id_fkey\n"
@@ -807,15 +829,19 @@ T(pg_rename_column_hint)
 	struct result r;
 	run("postgresql", pg_people_renamed, pg_people_db, NULL, true, &r);
 	expect_text("upgrade ops", r.up, 
-		    "# possible rename: replace these two ops with `alter_column: {table: people, column: name, new_name: full_name}` to keep the data\n"
+		    "# possible rename: replace these two ops with `alter_column: {table: people, "
+		    "column: name, new_name: full_name}` to keep the data\n"
 		    "- add_column: {table: people, column: {name: full_name, type: varchar(80)}}\n"
-		    "# possible rename: replace these two ops with `alter_column: {table: people, column: name, new_name: full_name}` to keep the data\n"
+		    "# possible rename: replace these two ops with `alter_column: {table: people, "
+		    "column: name, new_name: full_name}` to keep the data\n"
 		    "- drop_column: {table: people, column: name}\n");
 	expect_text("downgrade ops", r.down, 
 		    "- add_column: {table: people, column: {name: name, type: varchar(80)}}\n"
-		    "- drop_column: {table: people, column: {name: full_name, type: varchar(80)}}\n");
+		    "- drop_column: {table: people, column: {name: full_name, type: "
+		    "varchar(80)}}\n");
 	expect_text("hints", r.hints, 
-		    "possible rename of column 'people.name' to 'full_name': run again with --rename people.name:full_name to keep its data\n");
+		    "possible rename of column 'people.name' to 'full_name': run again with "
+		    "--rename people.name:full_name to keep its data\n");
 	result_release(&r);
 }
 
@@ -863,14 +889,16 @@ T(pg_rename_table_hint)
 	struct result r;
 	run("postgresql", pg_persons, pg_people_db, NULL, true, &r);
 	expect_text("upgrade ops", r.up, 
-		    "# possible rename: replace these two ops with `rename_table: {name: people, new_name: persons}` to keep the data\n"
+		    "# possible rename: replace these two ops with `rename_table: {name: people, "
+		    "new_name: persons}` to keep the data\n"
 		    "- create_table:\n"
 		    "    name: persons\n"
 		    "    columns:\n"
 		    "      id: {type: integer, primary_key: true}\n"
 		    "      name: varchar(80)\n"
 		    "      born: date\n"
-		    "# possible rename: replace these two ops with `rename_table: {name: people, new_name: persons}` to keep the data\n"
+		    "# possible rename: replace these two ops with `rename_table: {name: people, "
+		    "new_name: persons}` to keep the data\n"
 		    "- drop_table: {name: people}\n");
 	expect_text("downgrade ops", r.down, 
 		    "- create_table:\n"
@@ -887,7 +915,8 @@ T(pg_rename_table_hint)
 		    "      name: varchar(80)\n"
 		    "      born: date\n");
 	expect_text("hints", r.hints, 
-		    "possible rename of table 'people' to 'persons': run again with --rename people:persons to keep its data\n");
+		    "possible rename of table 'people' to 'persons': run again with --rename "
+		    "people:persons to keep its data\n");
 	result_release(&r);
 }
 
@@ -970,13 +999,24 @@ static void bad_rename(const char *spec, const char *want)
 
 T(pg_rename_errors)
 {
-	bad_rename("people", "--rename 'people': write old:new (a table) or table.old:new (a column)");
-	bad_rename("nobody:persons", "--rename 'nobody:persons': the database has no table 'nobody'");
-	bad_rename("people:nobody", "--rename 'people:nobody': the models declare no table 'nobody'");
-	bad_rename("people.nothing:x", "--rename 'people.nothing:x': the models declare no table 'people'");
-	bad_rename("persons.name:full", "--rename 'persons.name:full': the database has no table 'persons'");
+	bad_rename("people",
+		   "--rename 'people': "
+		   "write old:new (a table) or table.old:new (a column)");
+	bad_rename("nobody:persons",
+		   "--rename 'nobody:persons': "
+		   "the database has no table 'nobody'");
+	bad_rename("people:nobody",
+		   "--rename 'people:nobody': "
+		   "the models declare no table 'nobody'");
+	bad_rename("people.nothing:x",
+		   "--rename 'people.nothing:x': "
+		   "the models declare no table 'people'");
+	bad_rename("persons.name:full",
+		   "--rename 'persons.name:full': "
+		   "the database has no table 'persons'");
 	bad_rename_in(pg_people_renamed, "people.nothing:full_name",
-		      "--rename 'people.nothing:full_name': table 'people' has no column 'nothing' in "
+		      "--rename 'people.nothing:full_name': table 'people' has no column 'nothing' "
+		      "in "
 		      "the database");
 	bad_rename_in(pg_people_renamed, "people.born:full_name",
 		      "--rename 'people.born:full_name': the models still declare column "
@@ -1017,8 +1057,10 @@ T(pg_comments)
 		   "    existing_nullable: true\n"
 		   "    comment: null\n"
 		   "    existing_comment: who\n"
-		   "- create_table_comment: {table: notes, comment: What people wrote, existing_comment: Notes}\n",
-		   "- create_table_comment: {table: notes, comment: Notes, existing_comment: What people wrote}\n"
+		   "- create_table_comment: {table: notes, comment: What people wrote, "
+		   "existing_comment: Notes}\n",
+		   "- create_table_comment: {table: notes, comment: Notes, existing_comment: What "
+		   "people wrote}\n"
 		   "- alter_column:\n"
 		   "    table: notes\n"
 		   "    column: author\n"
@@ -1054,7 +1096,8 @@ T(pg_primary_key_changed)
 		   "      group_id: {type: integer, nullable: false}\n"
 		   "      legacy_id: {type: integer, nullable: false, autoincrement: false}\n"
 		   "    primary_key: {name: memberships_pkey, columns: [legacy_id]}\n",
-		   "- drop_constraint: {table: memberships, name: memberships_pkey, type: primary}\n"
+		   "- drop_constraint: {table: memberships, name: memberships_pkey, type: "
+		   "primary}\n"
 		   "- alter_column:\n"
 		   "    table: memberships\n"
 		   "    column: legacy_id\n"
@@ -1062,7 +1105,8 @@ T(pg_primary_key_changed)
 		   "    nullable: true\n"
 		   "    existing_nullable: false\n"
 		   "- create_primary_key: {table: memberships, columns: [user_id, group_id]}\n",
-		   "- drop_constraint: {table: memberships, type: primary, columns: [user_id, group_id]}\n"
+		   "- drop_constraint: {table: memberships, type: primary, columns: [user_id, "
+		   "group_id]}\n"
 		   "- alter_column:\n"
 		   "    table: memberships\n"
 		   "    column: legacy_id\n"
@@ -1072,7 +1116,8 @@ T(pg_primary_key_changed)
 		   "    existing_default: null\n"
 		   "    existing_comment: null\n"
 		   "    existing_autoincrement: false\n"
-		   "- create_primary_key: {table: memberships, name: memberships_pkey, columns: [legacy_id]}\n");
+		   "- create_primary_key: {table: memberships, name: memberships_pkey, columns: "
+		   "[legacy_id]}\n");
 }
 
 T(pg_computed_changed)
@@ -1084,7 +1129,8 @@ T(pg_computed_changed)
 		   "      id: {type: integer, primary_key: true}\n"
 		   "      price: \"numeric(10,2)\"\n"
 		   "      qty: integer\n"
-		   "      total: {type: \"numeric(12,2)\", computed: {sql: price * qty * 1.2, stored: "
+		   "      total: {type: \"numeric(12,2)\", computed: {sql: price * qty * 1.2, "
+		   "stored: "
 		   "true}}\n",
 		   "tables:\n"
 		   "  lines:\n"
@@ -1092,17 +1138,21 @@ T(pg_computed_changed)
 		   "      id: integer\n"
 		   "      price: \"numeric(10,2)\"\n"
 		   "      qty: integer\n"
-		   "      total: {type: \"numeric(12,2)\", computed: {sql: \"(price * (qty)::numeric)\", "
+		   "      total: {type: \"numeric(12,2)\", computed: {sql: \"(price * "
+		   "(qty)::numeric)\", "
 		   "stored: true}}\n"
 		   "    primary_key: {name: lines_pkey, columns: [id]}\n",
-		   "# 'lines.total' is computed by another expression: it is dropped and added again\n"
+		   "# 'lines.total' is computed by another expression: it is dropped and added "
+		   "again\n"
 		   "- drop_column: {table: lines, column: total}\n"
 		   "- add_column:\n"
 		   "    table: lines\n"
-		   "    column: {name: total, type: \"numeric(12,2)\", computed: {sql: \"price * qty * 1.2\", stored: true}}\n",
+		   "    column: {name: total, type: \"numeric(12,2)\", computed: {sql: \"price * "
+		   "qty * 1.2\", stored: true}}\n",
 		   "- drop_column:\n"
 		   "    table: lines\n"
-		   "    column: {name: total, type: \"numeric(12,2)\", computed: {sql: \"price * qty * 1.2\", stored: true}}\n"
+		   "    column: {name: total, type: \"numeric(12,2)\", computed: {sql: \"price * "
+		   "qty * 1.2\", stored: true}}\n"
 		   "- add_column:\n"
 		   "    table: lines\n"
 		   "    column:\n"
@@ -1132,8 +1182,11 @@ T(pg_identity_hint)
 	expect_text("downgrade ops", r.down, 
 		    "");
 	expect_text("hints", r.hints, 
-		    "column 'events.id' has identity (always) in the models but identity (by default, start 100) in the database: autogenerate does not change identity columns (write an sql op)\n"
-		    "column 'events.seq' autoincrements in the models but does not in the database: autogenerate does not change that (write an sql op)\n");
+		    "column 'events.id' has identity (always) in the models but identity (by "
+		    "default, start 100) in the database: autogenerate does not change identity "
+		    "columns (write an sql op)\n"
+		    "column 'events.seq' autoincrements in the models but does not in the "
+		    "database: autogenerate does not change that (write an sql op)\n");
 	result_release(&r);
 }
 
@@ -1193,7 +1246,8 @@ T(pg_other_schema_hint)
 	    "tables: {}\n", NULL, true, &r);
 	expect_text("upgrade ops", r.up, "");
 	expect_text("hints", r.hints,
-		    "table 'billing.invoices' is in the schema 'billing', which is not compared: set "
+		    "table 'billing.invoices' is in the schema 'billing', which is not compared: "
+		    "set "
 		    "include_schemas = true in migrate.ini to compare it\n");
 	result_release(&r);
 	struct mig_compare_opts o;
@@ -1301,7 +1355,8 @@ T(pg_column_dropped_with_its_index)
 		   "- drop_column: {table: b, column: a_code}\n",
 		   "- add_column: {table: b, column: {name: a_code, type: varchar(5)}}\n"
 		   "- add_column: {table: b, column: {name: note, type: text}}\n"
-		   "- add_column: {table: a, column: {name: code, type: varchar(5), nullable: false}}\n"
+		   "- add_column: {table: a, column: {name: code, type: varchar(5), nullable: "
+		   "false}}\n"
 		   "- create_index: {table: b, name: ix_b_note, columns: [note, a_code]}\n"
 		   "- create_unique_constraint: {table: a, name: a_code_key, columns: [code]}\n"
 		   "- create_foreign_key:\n"
@@ -1325,17 +1380,23 @@ T(pg_not_null_column_added_hint)
 	    "      active: {type: boolean, nullable: false, default: \"true\"}\n",
 	    pg_users, NULL, true, &r);
 	expect_text("upgrade ops", r.up, 
-		    "- add_column: {table: users, column: {name: email, type: varchar(100), nullable: false}}\n"
+		    "- add_column: {table: users, column: {name: email, type: varchar(100), "
+		    "nullable: false}}\n"
 		    "- add_column:\n"
 		    "    table: users\n"
-		    "    column: {name: active, type: boolean, nullable: false, default: \"true\"}\n");
+		    "    column: {name: active, type: boolean, nullable: false, default: "
+		    "\"true\"}\n");
 	expect_text("downgrade ops", r.down, 
 		    "- drop_column:\n"
 		    "    table: users\n"
-		    "    column: {name: active, type: boolean, nullable: false, default: \"true\"}\n"
-		    "- drop_column: {table: users, column: {name: email, type: varchar(100), nullable: false}}\n");
+		    "    column: {name: active, type: boolean, nullable: false, default: "
+		    "\"true\"}\n"
+		    "- drop_column: {table: users, column: {name: email, type: varchar(100), "
+		    "nullable: false}}\n");
 	expect_text("hints", r.hints, 
-		    "column 'users.email' is added NOT NULL without a default: the upgrade fails if the table has rows (give it a default, or add it nullable, fill it, then make it NOT NULL)\n");
+		    "column 'users.email' is added NOT NULL without a default: the upgrade fails "
+		    "if the table has rows (give it a default, or add it nullable, fill it, then "
+		    "make it NOT NULL)\n");
 	result_release(&r);
 }
 
@@ -1446,6 +1507,46 @@ T(pg_new_table_references_new_key)
 }
 
 
+T(pg_unnamed_checks)
+{
+	expect_ops("postgresql",
+		   "tables:\n"
+		   "  items:\n"
+		   "    columns:\n"
+		   "      id: {type: integer, primary_key: true}\n"
+		   "      qty: {type: integer, nullable: false}\n"
+		   "      price: {type: integer, nullable: false}\n"
+		   "    checks:\n"
+		   "      - {sql: \"(QTY >= 0)\"}\n"
+		   "      - {sql: \"price > 1\"}\n"
+		   "      - {sql: \"price < qty * 100\"}\n",
+		   "tables:\n"
+		   "  items:\n"
+		   "    columns:\n"
+		   "      id: integer\n"
+		   "      qty: {type: integer, nullable: false}\n"
+		   "      price: {type: integer, nullable: false}\n"
+		   "    primary_key: {name: items_pkey, columns: [id]}\n"
+		   "    checks:\n"
+		   "      - {name: items_check, sql: \"(price <> 13)\"}\n"
+		   "      - {name: items_price_check, sql: \"(price > 0)\"}\n"
+		   "      - {name: items_qty_check, sql: \"(qty >= 0)\"}\n",
+		   "- drop_constraint: {table: items, name: items_check, type: check}\n"
+		   "- drop_constraint: {table: items, name: items_price_check, type: check}\n"
+		   "- create_check_constraint: {table: items, name: items_price_check, sql: "
+		   "\"price > 1\"}\n"
+		   "- create_check_constraint: {table: items, name: items_check, sql: \"price < "
+		   "qty * 100\"}\n",
+		   "- drop_constraint: {table: items, name: items_check, type: check, sql: \"price "
+		   "< qty * 100\"}\n"
+		   "- drop_constraint: {table: items, name: items_price_check, type: check, sql: "
+		   "\"price > 1\"}\n"
+		   "- create_check_constraint: {table: items, name: items_price_check, sql: "
+		   "\"(price > 0)\"}\n"
+		   "- create_check_constraint: {table: items, name: items_check, sql: \"(price <> "
+		   "13)\"}\n");
+}
+
 /* ---- MySQL and MariaDB ---- */
 
 /* As MariaDB gives a database back: tinyint(1) is boolean, datetime is
@@ -1503,7 +1604,8 @@ T(mysql_unchanged)
 		    "    checks:\n"
 		    "      - {name: qty_positive, sql: \"`qty` > 0\"}\n"
 		    "    foreign_keys:\n"
-		    "      - {name: child_ibfk_1, columns: [parent_id], references: {table: parent, "
+		    "      - {name: child_ibfk_1, columns: [parent_id], references: {table: "
+		    "parent, "
 		    "columns: [id]}}\n"
 		    "  parent:\n"
 		    "    columns:\n"
@@ -1545,7 +1647,8 @@ T(mysql_enum_value_added)
 	expect_text("downgrade ops", r.down, 
 		    "");
 	expect_text("hints", r.hints, 
-		    "the upgrade adds 'paid' to enum 'orders_status', which the downgrade leaves: add_enum_value has no inverse (write one by hand if the value must go)\n");
+		    "the upgrade adds 'paid' to enum 'orders_status', which the downgrade leaves: "
+		    "add_enum_value has no inverse (write one by hand if the value must go)\n");
 	result_release(&r);
 }
 
@@ -1562,8 +1665,10 @@ T(mysql_enum_value_removed)
 		     "      code: {type: varchar(10), unique: true}\n",
 		     my_orders_db, NULL,
 		     "enum column 'orders.status': the models remove the value 'pending', which "
-		     "autogenerate cannot do: it only ever adds values to an enum column (write the "
-		     "revision by hand: move the rows off the value, then alter the column's type)");
+		     "autogenerate cannot do: it only ever adds values to an enum column (write "
+		     "the "
+		     "revision by hand: move the rows off the value, then alter the column's "
+		     "type)");
 }
 
 T(mysql_enum_table_created_and_dropped)
@@ -1576,7 +1681,8 @@ T(mysql_enum_table_created_and_dropped)
 		   "    columns:\n"
 		   "      id: {type: integer, primary_key: true}\n"
 		   "      status: {type: order_status, nullable: false}\n",
-		   my_orders_db, "- create_enum: {name: order_status, values: [pending, shipped]}\n"
+		   my_orders_db,
+		   "- create_enum: {name: order_status, values: [pending, shipped]}\n"
 		   "- create_table:\n"
 		   "    name: shipments\n"
 		   "    columns:\n"
@@ -1613,7 +1719,8 @@ T(mysql_enum_column_type_changed)
 		   "      id: {type: integer, primary_key: true}\n"
 		   "      status: {type: varchar(20), nullable: false}\n"
 		   "      code: {type: code_kind, unique: true}\n",
-		   my_orders_db, "- create_enum: {name: code_kind, values: [a, b]}\n"
+		   my_orders_db,
+		   "- create_enum: {name: code_kind, values: [a, b]}\n"
 		   "- alter_column:\n"
 		   "    table: orders\n"
 		   "    column: status\n"
@@ -1658,7 +1765,8 @@ T(mysql_unique_index_made_plain)
 		   "      id: {type: integer, primary_key: true}\n"
 		   "      status: {type: order_status, nullable: false}\n"
 		   "      code: {type: varchar(10), index: true}\n",
-		   my_orders_db, "- drop_constraint: {table: orders, name: code, type: unique}\n"
+		   my_orders_db,
+		   "- drop_constraint: {table: orders, name: code, type: unique}\n"
 		   "- create_index: {table: orders, name: ix_orders_code, columns: [code]}\n",
 		   "- drop_index: {table: orders, name: ix_orders_code, columns: [code]}\n"
 		   "- create_unique_constraint: {table: orders, name: code, columns: [code]}\n");
@@ -1688,7 +1796,8 @@ T(mysql_fk_actions)
 		   "      a2: integer\n"
 		   "    primary_key: [id]\n"
 		   "    foreign_keys:\n"
-		   "      - {name: b_ibfk_1, columns: [a1], references: {table: a, columns: [id]}}\n"
+		   "      - {name: b_ibfk_1, columns: [a1], references: {table: a, columns: "
+		   "[id]}}\n"
 		   "      - {name: b_ibfk_2, columns: [a2], references: {table: a, columns: [id]}, "
 		   "on_delete: cascade}\n",
 		   "- drop_constraint: {table: b, name: b_ibfk_2, type: foreignkey}\n"
@@ -1718,13 +1827,15 @@ T(mysql_alter_restates_column)
 		   "  t:\n"
 		   "    columns:\n"
 		   "      id: {type: integer, primary_key: true}\n"
-		   "      name: {type: varchar(60), nullable: false, default: \"'x'\", comment: the "
+		   "      name: {type: varchar(60), nullable: false, default: \"'x'\", comment: "
+		   "the "
 		   "name}\n",
 		   "tables:\n"
 		   "  t:\n"
 		   "    columns:\n"
 		   "      id: integer\n"
-		   "      name: {type: varchar(40), nullable: false, default: \"'x'\", comment: the "
+		   "      name: {type: varchar(40), nullable: false, default: \"'x'\", comment: "
+		   "the "
 		   "name, collation: utf8mb4_bin}\n"
 		   "    primary_key: [id]\n",
 		   "- alter_column:\n"
@@ -1766,7 +1877,8 @@ T(sqlite_unchanged)
 		    "    comment: not kept by sqlite\n"
 		    "    columns:\n"
 		    "      id: {type: integer, primary_key: true}\n"
-		    "      parent_id: {type: integer, references: parent.id, on_delete: no action}\n"
+		    "      parent_id: {type: integer, references: parent.id, on_delete: no "
+		    "action}\n"
 		    "      mood: {type: mood, nullable: false, default: \"'happy'\", comment: no}\n"
 		    "      flag: {type: boolean, default: \"false\"}\n"
 		    "      uid: uuid\n"
@@ -1836,7 +1948,8 @@ T(sqlite_enum_value_added)
 	expect_text("downgrade ops", r.down, 
 		    "");
 	expect_text("hints", r.hints, 
-		    "the upgrade adds 'doing' to enum 'task_state', which the downgrade leaves: add_enum_value has no inverse (write one by hand if the value must go)\n");
+		    "the upgrade adds 'doing' to enum 'task_state', which the downgrade leaves: "
+		    "add_enum_value has no inverse (write one by hand if the value must go)\n");
 	result_release(&r);
 }
 
@@ -1852,7 +1965,8 @@ T(sqlite_unnamed_constraints_dropped)
 		   "      state: {type: task_state, nullable: false}\n"
 		   "      title: text\n"
 		   "      owner: text\n",
-		   sqlite_tasks_db, "- drop_constraint: {table: tasks, type: unique, columns: [title, owner]}\n"
+		   sqlite_tasks_db,
+		   "- drop_constraint: {table: tasks, type: unique, columns: [title, owner]}\n"
 		   "- drop_constraint: {table: tasks, type: check, sql: \"length(title) > 0\"}\n",
 		   "- create_check_constraint: {table: tasks, sql: \"length(title) > 0\"}\n"
 		   "- create_unique_constraint: {table: tasks, columns: [title, owner]}\n");
@@ -1941,6 +2055,11 @@ T(norm_expr)
 	expr_is("(created_at)::timestamp without time zone", "created_at");
 	expr_is("x::character varying(10) = 'Y'", "x = 'Y'");
 	expr_is("NOT (a)", "not a");
+	expr_is("qty BETWEEN 0 AND 1000", "qty >= 0 and qty <= 1000");
+	expr_is("((qty >= 0) AND (qty <= 1000))", "qty >= 0 and qty <= 1000");
+	expr_is("n between -1 and 1 or n = 5", "n >= - 1 and n <= 1 or n = 5");
+	expr_is("((n >= '-1'::integer) AND (n <= 1)) OR (n = 5)", "n >= - 1 and n <= 1 or n = 5");
+	expr_is("x = '5'::text", "x = '5'");
 }
 
 static void default_is(const char *dialect_name, const char *type, const char *sql,
@@ -2090,7 +2209,8 @@ T(deterministic)
 		    "      z_id: integer\n"
 		    "    foreign_keys:\n"
 		    "      - {columns: [z_id], references: {table: z, columns: [id]}}\n"
-		    "- create_foreign_key: {table: z, columns: [a_id], references: {table: a, columns: [id]}}\n"
+		    "- create_foreign_key: {table: z, columns: [a_id], references: {table: a, "
+		    "columns: [id]}}\n"
 		    "- drop_table: {name: people}\n");
 	result_release(&a);
 	result_release(&b);
@@ -2131,6 +2251,7 @@ int main(void)
 		cmocka_unit_test(test_compare_pg_enum_created_and_dropped),
 		cmocka_unit_test(test_compare_pg_compare_flags_off),
 		cmocka_unit_test(test_compare_pg_new_table_references_new_key),
+		cmocka_unit_test(test_compare_pg_unnamed_checks),
 		cmocka_unit_test(test_compare_mysql_unchanged),
 		cmocka_unit_test(test_compare_mysql_enum_value_added),
 		cmocka_unit_test(test_compare_mysql_enum_value_removed),

@@ -171,7 +171,7 @@ static void commit(struct fx *f, const char *msg)
 static const char *format(struct fx *f, enum mig_report_format fmt)
 {
 	mig_str_reset(&f->out);
-	mig_report_format(&f->report, fmt, &f->out);
+	mig_report_format(&f->report, fmt, MIG_REPORT_ALL, &f->out);
 	return mig_str_cstr(&f->out);
 }
 
@@ -184,7 +184,7 @@ static void test_gitcheck_report_formats(void **state)
 	const char *down[] = { A };
 	struct mig_report_rev added = { B, (const char **)down, 1, "add email\nmore", "db/b.yaml" };
 
-	r->ref = "origin/main";
+	r->ref = "up/main";
 	r->merge_base = "0123456789abcdef0123456789abcdef01234567";
 	mig_vec_push(&r->added, added);
 	mig_report_add(r, MIG_FINDING_STALE_BRANCH, MIG_SEVERITY_ERROR, "db/x,y:z.yaml", 2, 16,
@@ -195,13 +195,13 @@ static void test_gitcheck_report_formats(void **state)
 	assert_int_equal(mig_report_errors(r), 2);
 
 	assert_string_equal(format(f, MIG_REPORT_TEXT),
-			    "this branch adds 1 revision to origin/main (merge base 0123456789ab):\n"
+			    "this branch adds 1 revision to up/main (merge base 0123456789ab):\n"
 			    "  aaaa00000001 -> bbbb00000002, add email\n"
 			    "db/x,y:z.yaml:2:16: 100% sure\r\nnext, line: end\n"
 			    "db/a.yaml: deleted\n"
 			    "note: a \"note\"\n");
 	assert_string_equal(format(f, MIG_REPORT_GITHUB),
-			    "this branch adds 1 revision to origin/main (merge base 0123456789ab):\n"
+			    "this branch adds 1 revision to up/main (merge base 0123456789ab):\n"
 			    "  aaaa00000001 -> bbbb00000002, add email\n"
 			    "::error file=db/x%2Cy%3Az.yaml,line=2,col=16::100%25 sure%0D%0Anext, "
 			    "line: end\n"
@@ -209,23 +209,32 @@ static void test_gitcheck_report_formats(void **state)
 			    "::notice::a \"note\"\n");
 	assert_string_equal(
 		format(f, MIG_REPORT_JSON),
-		"{\n"
-		"  \"ref\": \"origin/main\",\n"
-		"  \"merge_base\": \"0123456789abcdef0123456789abcdef01234567\",\n"
-		"  \"added_revisions\": [\n"
-		"    {\"revision\": \"bbbb00000002\", \"down_revisions\": [\"aaaa00000001\"], "
+		"{\"ref\": \"up/main\", "
+		"\"merge_base\": \"0123456789abcdef0123456789abcdef01234567\", "
+		"\"added_revisions\": [\n"
+		"  {\"revision\": \"bbbb00000002\", \"down_revisions\": [\"aaaa00000001\"], "
 		"\"message\": \"add email\\nmore\", \"path\": \"db/b.yaml\"}\n"
-		"  ],\n"
-		"  \"findings\": [\n"
-		"    {\"kind\": \"stale-branch\", \"severity\": \"error\", \"file\": \"db/x,y:z.yaml\", "
-		"\"repo_file\": null, \"line\": 2, \"column\": 16, \"message\": \"100% sure\\r\\nnext, line: end\"},\n"
-		"    {\"kind\": \"history-rewrite\", \"severity\": \"error\", \"file\": \"db/a.yaml\", "
-		"\"repo_file\": null, \"line\": null, \"column\": null, \"message\": \"deleted\"},\n"
-		"    {\"kind\": \"note\", \"severity\": \"note\", \"file\": null, \"repo_file\": null, "
-		"\"line\": null, \"column\": null, \"message\": \"a \\\"note\\\"\"}\n"
-		"  ],\n"
-		"  \"errors\": 2\n"
-		"}\n");
+		"], \"findings\": [\n"
+		"  {\"kind\": \"stale-branch\", \"severity\": \"error\", "
+		"\"file\": \"db/x,y:z.yaml\", \"repo_file\": null, \"line\": 2, \"column\": 16, "
+		"\"message\": \"100% sure\\r\\nnext, line: end\"},\n"
+		"  {\"kind\": \"history-rewrite\", \"severity\": \"error\", "
+		"\"file\": \"db/a.yaml\", \"repo_file\": null, \"line\": null, \"column\": null, "
+		"\"message\": \"deleted\"},\n"
+		"  {\"kind\": \"note\", \"severity\": \"note\", \"file\": null, "
+		"\"repo_file\": null, \"line\": null, \"column\": null, "
+		"\"message\": \"a \\\"note\\\"\"}\n"
+		"], \"errors\": 2}\n");
+	/* the parts */
+	mig_str_reset(&f->out);
+	mig_report_format(r, MIG_REPORT_TEXT, MIG_REPORT_NOTES, &f->out);
+	assert_string_equal(mig_str_cstr(&f->out), "note: a \"note\"\n");
+	mig_str_reset(&f->out);
+	mig_report_format(r, MIG_REPORT_GITHUB, MIG_REPORT_FINDINGS, &f->out);
+	assert_string_equal(mig_str_cstr(&f->out),
+			    "::error file=db/x%2Cy%3Az.yaml,line=2,col=16::100%25 sure%0D%0Anext, "
+			    "line: end\n"
+			    "::error file=db/a.yaml::deleted\n");
 	r->ref = NULL;
 	r->merge_base = NULL;
 }
@@ -282,15 +291,17 @@ static void test_gitcheck_report_verified(void **state)
 	enum mig_report_format fmt;
 
 	assert_string_equal(format(f, MIG_REPORT_TEXT), "");
-	assert_string_equal(format(f, MIG_REPORT_JSON), "{\n  \"findings\": [],\n  \"errors\": 0\n}\n");
+	assert_string_equal(format(f, MIG_REPORT_JSON), "{\"findings\": [], \"errors\": 0}\n");
 	r->verified = 0;
 	assert_string_equal(format(f, MIG_REPORT_TEXT), "no applied revisions to verify\n");
 	r->verified = 1;
-	assert_string_equal(format(f, MIG_REPORT_TEXT), "the 1 applied revision matches its file\n");
+	assert_string_equal(format(f, MIG_REPORT_TEXT),
+			    "the 1 applied revision matches its file\n");
 	r->verified = 3;
-	assert_string_equal(format(f, MIG_REPORT_GITHUB), "all 3 applied revisions match their files\n");
+	assert_string_equal(format(f, MIG_REPORT_GITHUB),
+			    "all 3 applied revisions match their files\n");
 	assert_string_equal(format(f, MIG_REPORT_JSON),
-			    "{\n  \"verified\": 3,\n  \"findings\": [],\n  \"errors\": 0\n}\n");
+			    "{\"verified\": 3, \"findings\": [], \"errors\": 0}\n");
 	mig_report_add(r, MIG_FINDING_APPLIED_NO_FILE, MIG_SEVERITY_ERROR, NULL, 0, 0, "gone");
 	assert_string_equal(format(f, MIG_REPORT_TEXT), "gone\n");
 
@@ -429,11 +440,12 @@ static void test_gitcheck_history_rewrite(void **state)
 	char *want = xasprintf(
 		"this branch adds 1 revision to main (merge base %.12s):\n"
 		"  " B " -> " C ", on b\n"
-		"db/versions/" A "_rev.yaml:3: history rewrite: revision " A " was edited, but it is "
-		"in main (merge base %.12s) as it was; restore it with 'git checkout %.12s -- "
-		"db/versions/" A "_rev.yaml' and make the change in a new revision\n"
-		"db/versions/" B "_rev.yaml: history rewrite: revision " B " was deleted, but it is "
-		"in main (merge base %.12s); restore it with 'git checkout %.12s -- "
+		"db/versions/" A "_rev.yaml:3: history rewrite: revision " A " was edited, "
+		"but it is in main (merge base %.12s) as it was; restore it with 'git "
+		"checkout %.12s -- db/versions/" A "_rev.yaml' and make the change in a new "
+		"revision\n"
+		"db/versions/" B "_rev.yaml: history rewrite: revision " B " was deleted, "
+		"but it is in main (merge base %.12s); restore it with 'git checkout %.12s -- "
 		"db/versions/" B "_rev.yaml'\n",
 		mb, mb, mb, mb, mb);
 	assert_string_equal(format(f, MIG_REPORT_TEXT), want);
@@ -530,6 +542,29 @@ static void test_gitcheck_branch_heads(void **state)
 			    " (this branch); run 'migrate merge heads -m \"merge\"'");
 }
 
+/* Two heads kept on purpose on main: a branch that adds no head is fine,
+ * one that adds a third is not. */
+static void test_gitcheck_heads_on_purpose(void **state)
+{
+	struct fx *f = *state;
+	git(f, "init -q -b main .");
+	rev(f, A, "", "one");
+	rev(f, C, "", "other root");
+	commit(f, "two roots");
+	git(f, "checkout -q -b feature");
+	rev(f, B, A, "on a");
+	mig_assert_ok(mig_gitcheck_base(&f->cfg, "main", &f->report));
+	assert_int_equal(f->report.findings.n, 0);
+
+	mig_report_release(&f->report);
+	rev(f, D, A, "also on a");
+	mig_assert_ok(mig_gitcheck_base(&f->cfg, "main", &f->report));
+	assert_int_equal(f->report.findings.n, 3);
+	assert_string_equal(f->report.findings.v[0].message,
+			    "multiple heads after merging with main: " B " (this branch), " C
+			    " (main), " D " (this branch); run 'migrate merge heads -m \"merge\"'");
+}
+
 static void test_gitcheck_errors(void **state)
 {
 	struct fx *f = *state;
@@ -542,7 +577,8 @@ static void test_gitcheck_errors(void **state)
 
 	repo_with_a(f);
 	mig_assert_fails_with(mig_gitcheck_base(&f->cfg, "nope", &f->report),
-			      "cannot resolve 'nope': revspec 'nope' not found");
+			      "cannot resolve 'nope': revspec 'nope' not found (a CI checkout "
+			      "needs the whole history: fetch-depth: 0, or GIT_DEPTH: 0)");
 	assert_int_equal(mig_error_class_last(), MIG_ECLASS_USAGE);
 
 	/* an unrelated history */
@@ -591,12 +627,12 @@ static void test_gitcheck_verify(void **state)
 	o.applied_by = "tester@host";
 	mig_assert_ok(mig_run(db, NULL, g, &f->cfg, &o));
 	mig_assert_ok(mig_gitcheck_verify(db, g, &f->cfg, &f->report));
-	assert_string_equal(format(f, MIG_REPORT_TEXT), "all 2 applied revisions match their files\n");
+	assert_string_equal(format(f, MIG_REPORT_TEXT),
+			    "all 2 applied revisions match their files\n");
 	mig_report_release(&f->report);
 
-	mig_assert_ok(mig_db_query(db,
-				   "SELECT applied_at FROM migrate_history WHERE revision = '" B "'",
-				   &rows));
+	mig_assert_ok(mig_db_query(
+		db, "SELECT applied_at FROM migrate_history WHERE revision = '" B "'", &rows));
 	char *at = xstrdup(mig_rows_get(&rows, 0, 0));
 	mig_rows_release(&rows);
 	char *blob = sh_out(f, "git rev-parse HEAD:db/versions/" B "_rev.yaml");
@@ -630,7 +666,8 @@ static void test_gitcheck_verify(void **state)
 			 "X", sum);
 	/* the time of the second run differs: compare the rest */
 	const char *msg = f->report.findings.v[0].message;
-	assert_true(mig_starts_with(msg, "applied revision " C " changed since it was applied on "));
+	assert_true(
+		mig_starts_with(msg, "applied revision " C " changed since it was applied on "));
 	assert_non_null(strstr(msg, " UTC by tester@host (it was blob "));
 	assert_true(mig_ends_with(want, strstr(msg, " (it was blob ")));
 	free(want);
@@ -645,16 +682,12 @@ static void test_gitcheck_verify(void **state)
 			    "applied revision " C " has no revision file\n");
 	assert_int_equal(f->report.verified, 0);
 	assert_string_equal(format(f, MIG_REPORT_JSON),
-			    "{\n"
-			    "  \"verified\": 0,\n"
-			    "  \"findings\": [\n"
-			    "    {\"kind\": \"applied-without-file\", \"severity\": \"error\", "
-			    "\"file\": null, \"repo_file\": null, \"line\": null, \"column\": null, "
-			    "\"message\": \"applied "
-			    "revision " C " has no revision file\"}\n"
-			    "  ],\n"
-			    "  \"errors\": 1\n"
-			    "}\n");
+			    "{\"verified\": 0, \"findings\": [\n"
+			    "  {\"kind\": \"applied-without-file\", \"severity\": \"error\", "
+			    "\"file\": null, \"repo_file\": null, \"line\": null, "
+			    "\"column\": null, "
+			    "\"message\": \"applied revision " C " has no revision file\"}\n"
+			    "], \"errors\": 1}\n");
 	mig_report_release(&f->report);
 
 	/* stamped: only the stamped revision has a checksum */
@@ -678,6 +711,142 @@ static void test_gitcheck_verify(void **state)
 }
 #endif
 
+/* ---- the schema the revisions produce, drift ---- */
+
+/* Write the revision file of id with the upgrade ops given (YAML lines at
+ * indent 2). */
+static void rev_ops(struct fx *f, const char *id, const char *down, const char *ops)
+{
+	char *name = xasprintf("%s_rev.yaml", id);
+	char *text = xasprintf("revision: %s\ndown_revision: %s\nmessage: m\nupgrade:\n%s"
+			       "downgrade: []\n",
+			       id, *down ? down : "null", ops);
+	free(mig_test_write(f->versions, name, text));
+	free(text);
+	free(name);
+}
+
+static void test_gitcheck_offline_schema(void **state)
+{
+	struct fx *f = *state;
+	struct mig_revgraph *g = NULL;
+	struct mig_schema *s = NULL;
+	size_t nsql = 99;
+
+	rev(f, A, "", "a");
+	rev(f, B, A, "b");
+	mig_assert_ok(mig_revgraph_load_config(&g, &f->cfg));
+	mig_assert_ok(mig_gitcheck_offline_schema(g, &s, &nsql));
+	assert_int_equal(nsql, 0);
+	assert_int_equal(s->tables.n, 2);
+	assert_non_null(mig_schema_find_table(s, NULL, "t_" A));
+	assert_non_null(mig_schema_find_table(s, NULL, "t_" B));
+	mig_schema_free(s);
+	mig_revgraph_free(g);
+
+	/* an sql op: counted, and what no longer fits after it is skipped */
+	rev_ops(f, C, B,
+		"  - sql: CREATE TABLE made_by_sql (id integer)\n"
+		"  - drop_table: {name: made_by_sql}\n"
+		"  - add_column: {table: t_" A ", column: {name: x, type: integer}}\n");
+	mig_assert_ok(mig_revgraph_load_config(&g, &f->cfg));
+	mig_assert_ok(mig_gitcheck_offline_schema(g, &s, &nsql));
+	assert_int_equal(nsql, 1);
+	assert_non_null(mig_table_find_column(mig_schema_find_table(s, NULL, "t_" A), "x"));
+	mig_schema_free(s);
+	mig_revgraph_free(g);
+
+	/* before any sql op, an op that does not fit is an error */
+	rev_ops(f, C, B, "  - drop_table: {name: nowhere}\n");
+	mig_assert_ok(mig_revgraph_load_config(&g, &f->cfg));
+	s = NULL;
+	char *want =
+		xasprintf("%s/" C "_rev.yaml:5:5: drop_table: no table 'nowhere'", f->versions);
+	mig_assert_fails_with(mig_gitcheck_offline_schema(g, &s, NULL), want);
+	assert_null(s);
+	free(want);
+	mig_revgraph_free(g);
+}
+
+#if MIG_HAVE_SQLITE
+static void test_gitcheck_scratch_and_drift(void **state)
+{
+	struct fx *f = *state;
+	struct mig_revgraph *g = NULL;
+	struct mig_schema *scratch = NULL, *offline = NULL, *declared = NULL, *live = NULL;
+	const struct mig_dialect_impl *impl = NULL;
+	struct mig_db *db = NULL;
+	struct mig_compare_opts copts;
+	struct mig_reflect_opts ropts = { 0 };
+	char *url = xasprintf("sqlite:///%s/app.db", f->dir);
+	char *file = xasprintf("%s/app.db", f->dir);
+	const char *head = "head";
+	struct mig_run_opts o = { 0 };
+
+	rev(f, A, "", "a");
+	rev_ops(f, B, A, "  - sql: CREATE TABLE made_by_sql (id integer)\n");
+	mig_assert_ok(mig_revgraph_load_config(&g, &f->cfg));
+	mig_assert_ok(mig_gitcheck_scratch_schema(url, g, &f->cfg, &scratch, &impl));
+	assert_string_equal(mig_dialect_name(impl), "sqlite");
+	assert_false(mig_path_exists(file)); /* an in-memory database, not the file */
+	assert_int_equal(scratch->tables.n, 2);
+	assert_non_null(mig_schema_find_table(scratch, NULL, "t_" A));
+	assert_non_null(mig_schema_find_table(scratch, NULL, "made_by_sql"));
+
+	/* drift: the database upgraded, then changed by hand */
+	mig_assert_ok(mig_db_open(&db, url));
+	o.mode = MIG_RUN_UPGRADE;
+	o.targets = &head;
+	o.ntargets = 1;
+	mig_assert_ok(mig_run(db, NULL, g, &f->cfg, &o));
+	mig_assert_ok(mig_db_exec(db, "CREATE TABLE stray (id integer)"));
+	mig_assert_ok(mig_db_exec(db, "CREATE TABLE modelled (id integer)"));
+	mig_assert_ok(mig_db_exec(db, "ALTER TABLE t_" A " ADD COLUMN extra integer"));
+	mig_assert_ok(mig_db_exec(db, "CREATE INDEX ix_stray ON t_" A " (id)"));
+	ropts.version_table = "migrate_version";
+	mig_assert_ok(mig_db_reflect(db, &ropts, &live));
+	mig_assert_ok(mig_gitcheck_offline_schema(g, &offline, NULL));
+	mig_assert_ok(mig_model_load_string("models.yaml",
+					    "tables:\n"
+					    "  t_" A ":\n"
+					    "    columns:\n"
+					    "      id: {type: integer, primary_key: true}\n"
+					    "  modelled:\n"
+					    "    columns:\n"
+					    "      id: integer\n",
+					    &declared));
+	mig_compare_opts_init(&copts);
+	mig_assert_ok(mig_gitcheck_drift(mig_db_dialect(db), live, offline, declared, &copts, false,
+					 &f->report));
+	assert_string_equal(format(f, MIG_REPORT_TEXT),
+			    "drift: index 'ix_stray' on 't_" A "' is in the database, but neither "
+			    "the revisions nor the models have it\n"
+			    "drift: column 't_" A ".extra' is in the database, but neither the "
+			    "revisions nor the models have it\n"
+			    "drift: table 'made_by_sql' is in the database, but neither the "
+			    "revisions nor the models have it\n"
+			    "drift: table 'stray' is in the database, but neither the revisions "
+			    "nor the models have it\n");
+	mig_report_release(&f->report);
+	/* approximate (made_by_sql comes from an sql op the offline schema cannot
+	 * follow): warnings */
+	mig_assert_ok(mig_gitcheck_drift(mig_db_dialect(db), live, offline, declared, &copts, true,
+					 &f->report));
+	assert_int_equal(f->report.findings.n, 4);
+	assert_int_equal(mig_report_errors(&f->report), 0);
+	assert_int_equal(f->report.findings.v[0].severity, MIG_SEVERITY_WARNING);
+
+	mig_schema_free(live);
+	mig_schema_free(declared);
+	mig_schema_free(offline);
+	mig_schema_free(scratch);
+	mig_db_close(db);
+	mig_revgraph_free(g);
+	free(file);
+	free(url);
+}
+#endif
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -690,9 +859,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_gitcheck_history_rewrite, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gitcheck_stale_branch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gitcheck_branch_heads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gitcheck_heads_on_purpose, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gitcheck_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gitcheck_offline_schema, setup, teardown),
 #if MIG_HAVE_SQLITE
 		cmocka_unit_test_setup_teardown(test_gitcheck_verify, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gitcheck_scratch_and_drift, setup, teardown),
 #endif
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,35 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Print where two texts first differ (cmocka's own printing truncates). */
-static void show_difference(const char *got, const char *want)
-{
-	size_t line = 1;
-	const char *g = got, *w = want;
-	while (*g && *g == *w) {
-		if (*g == '\n') {
-			line++;
-		}
-		g++;
-		w++;
-	}
-	while (g > got && g[-1] != '\n') {
-		g--;
-		w--;
-	}
-	fprintf(stderr, "texts differ at line %zu\n got: %.*s\nwant: %.*s\n--- got in full:\n%s\n",
-		line, (int)strcspn(g, "\n"), g, (int)strcspn(w, "\n"), w, got);
-}
-
-#define assert_text(got, want) assert_text_at((got), (want), __FILE__, __LINE__)
-static void assert_text_at(const char *got, const char *want, const char *file, int line)
-{
-	if (strcmp(got, want) != 0) {
-		show_difference(got, want);
-		_fail(file, line);
-	}
-}
-
 /* Assert that the dump of s equals want. */
 #define assert_dump(s, with_pos, want) assert_dump_at((s), (with_pos), (want), __FILE__, __LINE__)
 static void assert_dump_at(const struct mig_schema *s, bool with_pos, const char *want,
@@ -45,7 +16,7 @@ static void assert_dump_at(const struct mig_schema *s, bool with_pos, const char
 	struct mig_str got = MIG_STR_INIT;
 	dump_schema(&got, s, with_pos);
 	if (strcmp(got.buf, want) != 0) {
-		show_difference(got.buf, want);
+		mig_test_show_difference(got.buf, want);
 		mig_str_release(&got);
 		_fail(file, line);
 	}
@@ -772,10 +743,10 @@ static void round_trip(const struct mig_schema *s, const char *name)
 		fail();
 	}
 	mig_model_write(&second, back);
-	assert_text(second.buf, first.buf);
+	mig_assert_text(second.buf, first.buf);
 	dump_schema(&d1, s, false);
 	dump_schema(&d2, back, false);
-	assert_text(d2.buf, d1.buf);
+	mig_assert_text(d2.buf, d1.buf);
 	mig_schema_free(back);
 	mig_str_release(&first);
 	mig_str_release(&second);
@@ -811,12 +782,12 @@ static void test_model_round_trip_loaded(void **state)
 	char *text;
 	char *p = mig_path_join(out, "organisations.yaml");
 	mig_assert_ok(mig_file_read(p, &text, NULL));
-	assert_text(text, "tables:\n"
-			  "  organisations:\n"
-			  "    columns:\n"
-			  "      id: {type: integer, nullable: false}\n"
-			  "      name: varchar(100)\n"
-			  "    primary_key: {name: pk_organisations, columns: [id]}\n");
+	mig_assert_text(text, "tables:\n"
+			      "  organisations:\n"
+			      "    columns:\n"
+			      "      id: {type: integer, nullable: false}\n"
+			      "      name: varchar(100)\n"
+			      "    primary_key: {name: pk_organisations, columns: [id]}\n");
 	free(text);
 	free(p);
 	struct mig_strlist outs = MIG_STRLIST_INIT;
@@ -827,7 +798,7 @@ static void test_model_round_trip_loaded(void **state)
 	dump_schema(&d1, s, false);
 	dump_schema(&d2, back, false);
 	/* files load in name order, which here is the schema's order */
-	assert_text(d2.buf, d1.buf);
+	mig_assert_text(d2.buf, d1.buf);
 	mig_str_release(&d1);
 	mig_str_release(&d2);
 	mig_schema_free(back);
@@ -941,41 +912,41 @@ static void test_model_round_trip_built(void **state)
 
 	struct mig_str out = MIG_STR_INIT;
 	mig_model_write(&out, s);
-	assert_text(
-		out.buf,
-		"enums:\n"
-		"  mood: [\"happy, really\", \"null\", \"- sad\"]\n"
-		"tables:\n"
-		"  \"yes\":\n"
-		"    columns:\n"
-		"      \"on\": {type: integer, primary_key: true, autoincrement: true}\n"
-		"  Order Details:\n"
-		"    comment: \"line one\\nline two: \\\"quoted\\\"\\t# not a comment\"\n"
-		"    columns:\n"
-		"      id: {type: integer, nullable: false, autoincrement: false}\n"
-		"      Unit Price: {type: numeric, default: 0}\n"
-		"      quantity: {type: smallint, nullable: false, default: \"-1\"}\n"
-		"      note: {type: NVARCHAR(40), default: \"'it''s: #1'\", collation: NOCASE,"
-		" comment: \"caf\xc3\xa9 \\L separated\"}\n"
-		"      mood: mood\n"
-		"      123: BLOB SUB_TYPE TEXT\n"
-		"      \"~\": {type: text, computed: {sql: upper(note), stored: false}}\n"
-		"      when: {type: timestamp, default: \"(datetime('now'))\"}\n"
-		"      yes_id: integer\n"
-		"    primary_key: [id, quantity]\n"
-		"    indexes:\n"
-		"      - {name: \"ix: mixed\", expressions: [lower(note) DESC, id, quantity DESC],"
-		" where: \"note IS NOT NULL AND \\\"Unit Price\\\" > 0\"}\n"
-		"      - {name: \"true\", columns: [quantity DESC], expressions: [\"note || '#'\"],"
-		" unique: true}\n"
-		"    unique:\n"
-		"      - {columns: [Unit Price, note]}\n"
-		"    checks:\n"
-		"      - {sql: \"\\\"Unit Price\\\" >= (0)\"}\n"
-		"      - {name: \"quantity: positive\", sql: \"quantity > 0\"}\n"
-		"    foreign_keys:\n"
-		"      - {columns: [yes_id], references: {table: \"yes\", columns: [\"on\"]},"
-		" on_delete: no action, on_update: set default}\n");
+	mig_assert_text(
+	    out.buf,
+	    "enums:\n"
+	    "  mood: [\"happy, really\", \"null\", \"- sad\"]\n"
+	    "tables:\n"
+	    "  \"yes\":\n"
+	    "    columns:\n"
+	    "      \"on\": {type: integer, primary_key: true, autoincrement: true}\n"
+	    "  Order Details:\n"
+	    "    comment: \"line one\\nline two: \\\"quoted\\\"\\t# not a comment\"\n"
+	    "    columns:\n"
+	    "      id: {type: integer, nullable: false, autoincrement: false}\n"
+	    "      Unit Price: {type: numeric, default: 0}\n"
+	    "      quantity: {type: smallint, nullable: false, default: \"-1\"}\n"
+	    "      note: {type: NVARCHAR(40), default: \"'it''s: #1'\", collation: NOCASE,"
+	    " comment: \"caf\xc3\xa9 \\L separated\"}\n"
+	    "      mood: mood\n"
+	    "      123: BLOB SUB_TYPE TEXT\n"
+	    "      \"~\": {type: text, computed: {sql: upper(note), stored: false}}\n"
+	    "      when: {type: timestamp, default: \"(datetime('now'))\"}\n"
+	    "      yes_id: integer\n"
+	    "    primary_key: [id, quantity]\n"
+	    "    indexes:\n"
+	    "      - {name: \"ix: mixed\", expressions: [lower(note) DESC, id, quantity DESC],"
+	    " where: \"note IS NOT NULL AND \\\"Unit Price\\\" > 0\"}\n"
+	    "      - {name: \"true\", columns: [quantity DESC], expressions: [\"note || '#'\"],"
+	    " unique: true}\n"
+	    "    unique:\n"
+	    "      - {columns: [Unit Price, note]}\n"
+	    "    checks:\n"
+	    "      - {sql: \"\\\"Unit Price\\\" >= (0)\"}\n"
+	    "      - {name: \"quantity: positive\", sql: \"quantity > 0\"}\n"
+	    "    foreign_keys:\n"
+	    "      - {columns: [yes_id], references: {table: \"yes\", columns: [\"on\"]},"
+	    " on_delete: no action, on_update: set default}\n");
 	mig_str_release(&out);
 	round_trip(s, "built.yaml");
 	mig_schema_free(s);

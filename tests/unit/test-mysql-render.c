@@ -9,8 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 /* One throwaway database per test, and the schema the ops so far made. */
 struct myn_state {
@@ -20,50 +18,11 @@ struct myn_state {
 	const struct mig_dialect_impl *impl;
 };
 
-static const char *server_url(void)
-{
-	const char *url = getenv("MIGRATE_TEST_MYSQL_URL");
-	if (!url || !*url) {
-		print_error("MIGRATE_TEST_MYSQL_URL is not set: run the tests with scripts/test\n");
-		fail();
-	}
-	return url;
-}
-
-/* A connection to database name (NULL: the URL's own). */
-static struct mig_db *connect_to(const char *name)
-{
-	struct mig_url *url;
-	mig_assert_ok(mig_url_parse(&url, server_url()));
-	if (name) {
-		free(url->database);
-		url->database = xstrdup(name);
-	}
-	struct mig_db *db;
-	mig_assert_ok(mig_db_open_url(&db, url));
-	mig_url_free(url);
-	return db;
-}
-
-static void admin_exec(const char *sql)
-{
-	struct mig_db *admin = connect_to(NULL);
-	mig_assert_ok(mig_db_exec(admin, sql));
-	mig_db_close(admin);
-}
-
 static int setup_db(void **state)
 {
-	static unsigned seq;
 	struct myn_state *st = xcalloc(1, sizeof(*st));
-	st->name = xasprintf("migrate_test_myn_%ld_%ld_%u", (long)getpid(), (long)time(NULL),
-			     seq++);
-	char *sql = xasprintf("CREATE DATABASE `%s` CHARACTER SET utf8mb4 COLLATE "
-			      "utf8mb4_general_ci",
-			      st->name);
-	admin_exec(sql);
-	free(sql);
-	st->db = connect_to(st->name);
+	st->name = mig_test_my_fresh_db("migrate_test_myn");
+	st->db = mig_test_connect(MIG_TEST_MYSQL, st->name);
 	st->schema = mig_schema_new();
 	mig_assert_ok(mig_dialect_find("mysql", &st->impl));
 	*state = st;
@@ -74,9 +33,7 @@ static int teardown_db(void **state)
 {
 	struct myn_state *st = *state;
 	mig_db_close(st->db);
-	char *sql = xasprintf("DROP DATABASE IF EXISTS `%s`", st->name);
-	admin_exec(sql);
-	free(sql);
+	mig_test_drop_db(MIG_TEST_MYSQL, st->name);
 	mig_schema_free(st->schema);
 	free(st->name);
 	free(st);
@@ -165,36 +122,6 @@ static void render_fails_at(struct myn_state *st, const char *yaml, bool with_sc
 #define render_fails_no_schema(st, yaml, want)                                                     \
 	render_fails_at((st), (yaml), false, (want), __FILE__, __LINE__)
 
-/* The rows of a query as text: cells joined by '|', rows ended by '\n',
- * SQL NULL as "NULL". */
-static char *query_text(struct myn_state *st, const char *sql)
-{
-	struct mig_rows rows;
-	struct mig_str out = MIG_STR_INIT;
-	mig_assert_ok(mig_db_query(st->db, sql, &rows));
-	for (size_t r = 0; r < rows.nrows; r++) {
-		for (size_t c = 0; c < rows.ncols; c++) {
-			const char *v = mig_rows_get(&rows, r, c);
-			mig_str_addf(&out, "%s%s", c ? "|" : "", v ? v : "NULL");
-		}
-		mig_str_addch(&out, '\n');
-	}
-	mig_rows_release(&rows);
-	return mig_str_detach(&out);
-}
-
-static void assert_query_at(struct myn_state *st, const char *sql, const char *want,
-			    const char *file, int line)
-{
-	char *got = query_text(st, sql);
-	if (strcmp(got, want) != 0) {
-		fprintf(stderr, "%s\n--- expected:\n%s--- actual:\n%s---\n", sql, want, got);
-		free(got);
-		_fail(file, line);
-	}
-	free(got);
-}
-#define assert_query(st, sql, want) assert_query_at((st), (sql), (want), __FILE__, __LINE__)
 
 /* The columns of a table as information_schema describes them. */
 static void assert_columns_at(struct myn_state *st, const char *table, const char *want,
@@ -207,7 +134,7 @@ static void assert_columns_at(struct myn_state *st, const char *table, const cha
 			      "WHERE table_schema = DATABASE() AND table_name = %s "
 			      "ORDER BY ordinal_position",
 			      name);
-	assert_query_at(st, sql, want, file, line);
+	mig_assert_query_at(st->db, sql, want, file, line);
 	free(sql);
 	free(name);
 }
@@ -222,7 +149,7 @@ static void assert_indexes_at(struct myn_state *st, const char *table, const cha
 			      "WHERE table_schema = DATABASE() AND table_name = %s "
 			      "ORDER BY index_name, seq_in_index",
 			      name);
-	assert_query_at(st, sql, want, file, line);
+	mig_assert_query_at(st->db, sql, want, file, line);
 	free(sql);
 	free(name);
 }
@@ -349,37 +276,37 @@ static void test_mysql_render_every_type(void **state)
 		"  `c_mediumtext` mediumtext NULL,\n"
 		"  `c_tinyint` tinyint unsigned NULL\n"
 		")");
-	assert_query(st,
-		     "SELECT column_name, column_type FROM information_schema.columns "
-		     "WHERE table_schema = DATABASE() AND table_name = 'every_type' "
-		     "ORDER BY ordinal_position",
-		     "c_smallint|smallint(6)\n"
-		     "c_integer|int(11)\n"
-		     "c_bigint|bigint(20)\n"
-		     "c_boolean|tinyint(1)\n"
-		     "c_real|float\n"
-		     "c_float|double\n"
-		     "c_float_p|float\n"
-		     "c_numeric|decimal(10,2)\n"
-		     "c_numeric_p|decimal(8,0)\n"
-		     "c_varchar|varchar(40)\n"
-		     "c_char|char(3)\n"
-		     "c_char1|char(1)\n"
-		     "c_text|text\n"
-		     "c_date|date\n"
-		     "c_time|time\n"
-		     "c_time_p|time(3)\n"
-		     "c_timestamp|datetime\n"
-		     "c_timestamp_p|datetime(6)\n"
-		     "c_timestamptz|timestamp\n"
-		     "c_timestamptz_p|timestamp(3)\n"
-		     "c_binary|blob\n"
-		     "c_binary_n|binary(16)\n"
-		     "c_json|longtext\n"
-		     "c_uuid|char(36)\n"
-		     "c_enum|enum('happy','it''s ok','sad')\n"
-		     "c_mediumtext|mediumtext\n"
-		     "c_tinyint|tinyint(3) unsigned\n");
+	mig_assert_query(st->db,
+			 "SELECT column_name, column_type FROM information_schema.columns "
+			 "WHERE table_schema = DATABASE() AND table_name = 'every_type' "
+			 "ORDER BY ordinal_position",
+			 "c_smallint|smallint(6)\n"
+			 "c_integer|int(11)\n"
+			 "c_bigint|bigint(20)\n"
+			 "c_boolean|tinyint(1)\n"
+			 "c_real|float\n"
+			 "c_float|double\n"
+			 "c_float_p|float\n"
+			 "c_numeric|decimal(10,2)\n"
+			 "c_numeric_p|decimal(8,0)\n"
+			 "c_varchar|varchar(40)\n"
+			 "c_char|char(3)\n"
+			 "c_char1|char(1)\n"
+			 "c_text|text\n"
+			 "c_date|date\n"
+			 "c_time|time\n"
+			 "c_time_p|time(3)\n"
+			 "c_timestamp|datetime\n"
+			 "c_timestamp_p|datetime(6)\n"
+			 "c_timestamptz|timestamp\n"
+			 "c_timestamptz_p|timestamp(3)\n"
+			 "c_binary|blob\n"
+			 "c_binary_n|binary(16)\n"
+			 "c_json|longtext\n"
+			 "c_uuid|char(36)\n"
+			 "c_enum|enum('happy','it''s ok','sad')\n"
+			 "c_mediumtext|mediumtext\n"
+			 "c_tinyint|tinyint(3) unsigned\n");
 
 	/* reflection reads each generic type back as itself, but for those
 	 * MySQL keeps as other types (uuid, float(p)), the spellings of the same
@@ -549,32 +476,32 @@ static void test_mysql_render_create_table(void **state)
 		       "uq_memberships_since|0|2|user_id|NULL|A|BTREE\n");
 	assert_fks(st, "memberships|fk_memberships_user|user_id|users|id|NO ACTION|RESTRICT\n"
 		       "users|users_ibfk_1|org_id|orgs|id|SET NULL|CASCADE\n");
-	assert_query(st, sql_checks,
-		     "memberships|CONSTRAINT_1|`since` > '2000-01-01'\n"
-		     "users|ck_users_score|`score` >= 0\n");
-	assert_query(st, sql_tables,
-		     "codes|\n"
-		     "memberships|\n"
-		     "orgs|\n"
-		     "tickets|\n"
-		     "users|Registered accounts\n");
-	assert_query(st,
-		     "SELECT engine, auto_increment FROM information_schema.tables "
-		     "WHERE table_schema = DATABASE() AND table_name IN ('users', 'tickets') "
-		     "ORDER BY table_name",
-		     "InnoDB|100\n"
-		     "InnoDB|1\n");
+	mig_assert_query(st->db, sql_checks,
+			 "memberships|CONSTRAINT_1|`since` > '2000-01-01'\n"
+			 "users|ck_users_score|`score` >= 0\n");
+	mig_assert_query(st->db, sql_tables,
+			 "codes|\n"
+			 "memberships|\n"
+			 "orgs|\n"
+			 "tickets|\n"
+			 "users|Registered accounts\n");
+	mig_assert_query(st->db,
+			 "SELECT engine, auto_increment FROM information_schema.tables "
+			 "WHERE table_schema = DATABASE() AND table_name IN ('users', 'tickets') "
+			 "ORDER BY table_name",
+			 "InnoDB|100\n"
+			 "InnoDB|1\n");
 	/* the ON UPDATE and the generated columns work */
 	mig_assert_ok(mig_db_exec(st->db, "INSERT INTO orgs (name) VALUES ('a')"));
 	mig_assert_ok(mig_db_exec(st->db, "INSERT INTO users (org_id, email, score, updated_at) "
 					  "VALUES (1, 'a@b', 4, '2001-01-01')"));
 	mig_assert_ok(mig_db_exec(st->db, "UPDATE users SET score = 5"));
-	assert_query(st,
-		     "SELECT id, doubled, tripled, plus, bio, updated_at > '2001-01-02', "
-		     "LENGTH(token) FROM users",
-		     "1|10|15|3|none|1|36\n");
+	mig_assert_query(st->db,
+			 "SELECT id, doubled, tripled, plus, bio, updated_at > '2001-01-02', "
+			 "LENGTH(token) FROM users",
+			 "1|10|15|3|none|1|36\n");
 	mig_assert_ok(mig_db_exec(st->db, "INSERT INTO tickets (kind) VALUES (1)"));
-	assert_query(st, "SELECT id FROM tickets", "100\n");
+	mig_assert_query(st->db, "SELECT id FROM tickets", "100\n");
 }
 
 static void test_mysql_render_tables_and_columns(void **state)
@@ -635,7 +562,7 @@ static void test_mysql_render_tables_and_columns(void **state)
 		       "ix_items_parent_id|1|1|parent_id|NULL|A|BTREE\n"
 		       "PRIMARY|0|1|id|NULL|A|BTREE\n");
 	assert_fks(st, "items|items_ibfk_1|parent_id|parents|id|RESTRICT|SET NULL\n");
-	assert_query(st, sql_tables, "items|Things, renamed\nparents|\n");
+	mig_assert_query(st->db, sql_tables, "items|Things, renamed\nparents|\n");
 
 	/* dropping a column drops, first, what MySQL would refuse or keep: the
 	 * foreign key on it (known by its name from the schema) and indexes
@@ -657,7 +584,7 @@ static void test_mysql_render_tables_and_columns(void **state)
 	assert_fks(st, "");
 	run_ops(st, "- drop_table: {name: items}\n- drop_table: {name: parents}\n",
 		"DROP TABLE `items`", "DROP TABLE `parents`");
-	assert_query(st, sql_tables, "");
+	mig_assert_query(st->db, sql_tables, "");
 
 	/* names qualified with the database */
 	const char *db = st->name;
@@ -907,7 +834,7 @@ static void test_mysql_render_constraints(void **state)
 		       "uq_kids_a_b|0|1|a|NULL|A|BTREE\n"
 		       "uq_kids_a_b|0|2|b|NULL|A|BTREE\n");
 	assert_fks(st, "kids|fk_kids_parent|parent_id|parents|id|CASCADE|SET NULL\n");
-	assert_query(st, sql_checks, "kids|ck_kids_a|`a` > 0\n");
+	mig_assert_query(st->db, sql_checks, "kids|ck_kids_a|`a` > 0\n");
 
 	/* the unnamed unique constraint is dropped by the name the server gave
 	 * it, read back by reflection */
@@ -934,7 +861,7 @@ static void test_mysql_render_constraints(void **state)
 		       "ix_kids_note|1|1|note|NULL|NULL|FULLTEXT\n"
 		       "ix_kids_spot|1|1|spot|32|A|SPATIAL\n");
 	assert_fks(st, "");
-	assert_query(st, sql_checks, "");
+	mig_assert_query(st->db, sql_checks, "");
 }
 
 /* ---- enums ---- */
@@ -1011,13 +938,13 @@ static void test_mysql_render_enums_reflected(void **state)
 	run_ops(st, "- add_enum_value: {name: status, value: shipped, before: paid}\n",
 		"ALTER TABLE `orders` MODIFY COLUMN `status` ENUM('pending', 'shipped', 'paid') "
 		"NOT NULL DEFAULT 'paid'");
-	assert_query(st,
-		     "SELECT column_name, column_type FROM information_schema.columns "
-		     "WHERE table_schema = DATABASE() AND table_name = 'orders' "
-		     "ORDER BY ordinal_position",
-		     "id|int(11)\n"
-		     "status|enum('pending','shipped','paid')\n"
-		     "other|enum('pending','paid','x')\n");
+	mig_assert_query(st->db,
+			 "SELECT column_name, column_type FROM information_schema.columns "
+			 "WHERE table_schema = DATABASE() AND table_name = 'orders' "
+			 "ORDER BY ordinal_position",
+			 "id|int(11)\n"
+			 "status|enum('pending','shipped','paid')\n"
+			 "other|enum('pending','paid','x')\n");
 }
 
 /* ---- names and literals ---- */
@@ -1079,20 +1006,20 @@ static void test_mysql_render_nasty_names(void **state)
 		       "utf8mb4_general_ci\n"
 		       "ünï`cöde|text|YES|NULL|||utf8mb4_general_ci\n"
 		       "order|varchar(10)|YES|NULL|||utf8mb4_general_ci\n");
-	assert_query(st, sql_tables,
-		     "table|\n"
-		     "we`ird 'tab' ü|tab'le \\ \"x\"\nnext line ✓\n");
+	mig_assert_query(st->db, sql_tables,
+			 "table|\n"
+			 "we`ird 'tab' ü|tab'le \\ \"x\"\nnext line ✓\n");
 	assert_indexes(st, "we`ird 'tab' ü",
 		       "ix `odd` name|1|1|with`tick|NULL|A|BTREE\n"
 		       "ix `odd` name|1|2|order|NULL|A|BTREE\n"
 		       "order|0|1|order|NULL|A|BTREE\n"
 		       "PRIMARY|0|1|select|NULL|A|BTREE\n");
-	assert_query(st, sql_checks, "we`ird 'tab' ü|ck 'quoted'|`order` <> ''\n");
+	mig_assert_query(st->db, sql_checks, "we`ird 'tab' ü|ck 'quoted'|`order` <> ''\n");
 	assert_fks(st, "table|table_ibfk_1|key|we`ird 'tab' ü|select|RESTRICT|RESTRICT\n");
-	assert_query(st,
-		     "SELECT `select`, `ünï``cöde`, `order`, `with``tick` FROM `we``ird 'tab' ü`",
-		     "1|it's\n\\ \"quoted\" ✓|NULL|a'b\\c\n"
-		     "2||x|a'b\\c\n");
+	mig_assert_query(
+	    st->db, "SELECT `select`, `ünï``cöde`, `order`, `with``tick` FROM `we``ird 'tab' ü`",
+	    "1|it's\n\\ \"quoted\" ✓|NULL|a'b\\c\n"
+	    "2||x|a'b\\c\n");
 }
 
 /* ---- data and raw SQL ---- */
@@ -1129,11 +1056,11 @@ static void test_mysql_render_data(void **state)
 		"FALSE), (NULL, NULL, NULL)",
 		"UPDATE log SET n = n * 2 WHERE id = 1",
 		"INSERT INTO log (msg) VALUES ('mysql')");
-	assert_query(st, "SELECT id, msg, n, ok FROM log ORDER BY id",
-		     "1|first|3.00|1\n"
-		     "2|12|-2.00|0\n"
-		     "3|NULL|NULL|NULL\n"
-		     "4|mysql|NULL|NULL\n");
+	mig_assert_query(st->db, "SELECT id, msg, n, ok FROM log ORDER BY id",
+			 "1|first|3.00|1\n"
+			 "2|12|-2.00|0\n"
+			 "3|NULL|NULL|NULL\n"
+			 "4|mysql|NULL|NULL\n");
 
 	/* large inserts go in statements of 1000 rows */
 	struct mig_op op;
@@ -1161,7 +1088,7 @@ static void test_mysql_render_data(void **state)
 	for (size_t i = 0; i < got.n; i++) {
 		mig_assert_ok(mig_db_exec(st->db, got.v[i]));
 	}
-	assert_query(st, "SELECT COUNT(*) FROM log WHERE msg = '7'", "2500\n");
+	mig_assert_query(st->db, "SELECT COUNT(*) FROM log WHERE msg = '7'", "2500\n");
 	mig_strlist_release(&got);
 	mig_oplist_release(&ops);
 }

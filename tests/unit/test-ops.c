@@ -774,6 +774,82 @@ static void test_ops_apply_tables(void **state)
 	mig_schema_free(s);
 }
 
+static void add_object(struct mig_schema *s, enum mig_object_kind kind, const char *schema,
+		       const char *name, const char *detail, const char *sql)
+{
+	struct mig_object o = { kind, mig_arena_strdup(&s->arena, schema),
+				mig_arena_strdup(&s->arena, name),
+				mig_arena_strdup(&s->arena, detail), mig_arena_strdup(&s->arena, sql) };
+	mig_vec_push(&s->objects, o);
+}
+
+/* "name:detail" of each object, one a line. */
+static char *objects(const struct mig_schema *s)
+{
+	struct mig_str out = MIG_STR_INIT;
+	for (size_t i = 0; i < s->objects.n; i++) {
+		const struct mig_object *o = &s->objects.v[i];
+		mig_str_addf(&out, "%s:%s\n", o->name, o->detail ? o->detail : "-");
+	}
+	return mig_str_detach(&out);
+}
+
+#define assert_objects(s, want)                                                                    \
+	do {                                                                                       \
+		char *got_ = objects(s);                                                           \
+		assert_string_equal(got_, want);                                                   \
+		free(got_);                                                                        \
+	} while (0)
+
+/* Triggers and partitions, recorded by reflection with the table they belong
+ * to (SQLite and MySQL: its name; PostgreSQL: schema.name), follow a renamed
+ * table and go with a dropped one, so that a later SQLite rebuild neither
+ * loses nor brings back a trigger. */
+static void test_ops_apply_table_objects(void **state)
+{
+	(void)state;
+	struct mig_schema *s = load_model();
+	apply_ok(s, "- create_table: {name: billing.invoices, columns: {id: integer}}\n");
+	add_object(s, MIG_OBJ_TRIGGER, NULL, "trg_users", "users",
+		   "CREATE TRIGGER trg_users AFTER INSERT ON users BEGIN SELECT 1; END");
+	add_object(s, MIG_OBJ_TRIGGER, NULL, "trg_orgs", "ORGS",
+		   "CREATE TRIGGER trg_orgs AFTER INSERT ON ORGS BEGIN SELECT 1; END");
+	add_object(s, MIG_OBJ_TRIGGER, "public", "pg_trg_users", "public.users", NULL);
+	add_object(s, MIG_OBJ_PARTITION, "public", "users_2026", "public.users", NULL);
+	add_object(s, MIG_OBJ_TRIGGER, "billing", "trg_invoices", "billing.invoices", NULL);
+	add_object(s, MIG_OBJ_TRIGGER, NULL, "trg_users_other", "users_other", NULL);
+	add_object(s, MIG_OBJ_VIEW, NULL, "v_users", NULL, NULL);
+
+	apply_ok(s, "- rename_table: {name: users, new_name: members}\n");
+	apply_ok(s, "- rename_table: {name: billing.invoices, new_name: bills}\n");
+	assert_objects(s, "trg_users:members\n"
+			  "trg_orgs:ORGS\n"
+			  "pg_trg_users:public.members\n"
+			  "users_2026:public.members\n"
+			  "trg_invoices:billing.bills\n"
+			  "trg_users_other:users_other\n"
+			  "v_users:-\n");
+	/* the SQL stays as reflected: the runner reads it again */
+	assert_string_equal(s->objects.v[0].sql,
+			    "CREATE TRIGGER trg_users AFTER INSERT ON users BEGIN SELECT 1; END");
+
+	apply_ok(s, "- drop_table: {name: members}\n");
+	assert_objects(s, "trg_orgs:ORGS\n"
+			  "trg_invoices:billing.bills\n"
+			  "trg_users_other:users_other\n"
+			  "v_users:-\n");
+	/* a table of the same name, created again, has no trigger */
+	apply_ok(s, "- create_table: {name: members, columns: {id: integer}}\n");
+	apply_ok(s, "- drop_table: {name: orgs}\n");
+	apply_ok(s, "- drop_table: {name: billing.bills}\n");
+	assert_objects(s, "trg_users_other:users_other\nv_users:-\n");
+	/* an op that fails changes nothing */
+	assert_apply_fails(s, "- drop_table: {name: users_other_missing}\n",
+			   "rev.yaml:1:3: drop_table: no table 'users_other_missing'");
+	assert_objects(s, "trg_users_other:users_other\nv_users:-\n");
+	mig_schema_free(s);
+}
+
 static void test_ops_apply_columns(void **state)
 {
 	(void)state;
@@ -1414,6 +1490,7 @@ int main(void)
 		cmocka_unit_test(test_ops_malformed_all_reported),
 		cmocka_unit_test(test_ops_list_not_a_list),
 		cmocka_unit_test(test_ops_apply_tables),
+		cmocka_unit_test(test_ops_apply_table_objects),
 		cmocka_unit_test(test_ops_apply_columns),
 		cmocka_unit_test(test_ops_apply_indexes_and_constraints),
 		cmocka_unit_test(test_ops_apply_enums_and_data),

@@ -11,8 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 /* One throwaway database per test. */
 struct pgr_state {
@@ -20,45 +18,11 @@ struct pgr_state {
 	struct mig_db *db;
 };
 
-static const char *server_url(void)
-{
-	const char *url = getenv("MIGRATE_TEST_PG_URL");
-	if (!url || !*url) {
-		print_error("MIGRATE_TEST_PG_URL is not set: run the tests with scripts/test\n");
-		fail();
-	}
-	return url;
-}
-
-/* A connection to database name on the test server. */
-static struct mig_db *connect_to(const char *name)
-{
-	struct mig_url *url;
-	mig_assert_ok(mig_url_parse(&url, server_url()));
-	free(url->database);
-	url->database = xstrdup(name);
-	struct mig_db *db;
-	mig_assert_ok(mig_db_open_url(&db, url));
-	mig_url_free(url);
-	return db;
-}
-
-static void admin_exec(const char *sql)
-{
-	struct mig_db *admin = connect_to("postgres");
-	mig_assert_ok(mig_db_exec(admin, sql));
-	mig_db_close(admin);
-}
-
 static int setup_db(void **state)
 {
-	static unsigned seq;
 	struct pgr_state *st = xcalloc(1, sizeof(*st));
-	st->name = xasprintf("migrate_test_pgr_%ld_%ld_%u", (long)getpid(), (long)time(NULL), seq++);
-	char *sql = xasprintf("CREATE DATABASE \"%s\"", st->name);
-	admin_exec(sql);
-	free(sql);
-	st->db = connect_to(st->name);
+	st->name = mig_test_pg_fresh_db("migrate_test_pgr", "");
+	st->db = mig_test_connect(MIG_TEST_PG, st->name);
 	*state = st;
 	return 0;
 }
@@ -67,9 +31,7 @@ static int teardown_db(void **state)
 {
 	struct pgr_state *st = *state;
 	mig_db_close(st->db);
-	char *sql = xasprintf("DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)", st->name);
-	admin_exec(sql);
-	free(sql);
+	mig_test_drop_db(MIG_TEST_PG, st->name);
 	free(st->name);
 	free(st);
 	return 0;
@@ -92,19 +54,10 @@ static char *dump(const struct mig_schema *s)
 	return mig_str_detach(&out);
 }
 
-static void assert_text(const char *want, const char *got)
-{
-	if (strcmp(want, got) != 0) {
-		/* print_error() truncates long texts */
-		fprintf(stderr, "--- expected:\n%s--- actual:\n%s---\n", want, got);
-		fail();
-	}
-}
-
 static void assert_dump(const struct mig_schema *s, const char *want)
 {
 	char *got = dump(s);
-	assert_text(want, got);
+	mig_assert_text(got, want);
 	free(got);
 }
 
@@ -118,13 +71,13 @@ static void assert_round_trip(const struct mig_schema *s, const char *path)
 	struct mig_schema *back = NULL;
 	mig_assert_ok(mig_model_load_string(path, first.buf, &back));
 	mig_model_write(&second, back);
-	assert_text(first.buf, second.buf);
+	mig_assert_text(second.buf, first.buf);
 
 	struct mig_schema *bare = mig_schema_copy(s);
 	mig_vec_free(&bare->objects);
 	mig_strlist_release(&bare->warnings);
 	char *a = dump(bare), *b = dump(back);
-	assert_text(a, b);
+	mig_assert_text(b, a);
 	free(a);
 	free(b);
 	mig_schema_free(bare);
@@ -404,7 +357,7 @@ static void test_pg_reflect_include_schemas(void **state)
 	char *objects = strstr(got, "object ");
 	assert_non_null(objects);
 	*objects = '\0';
-	assert_text(want.buf, got);
+	mig_assert_text(got, want.buf);
 	*objects = 'o';
 	assert_non_null(strstr(objects, "object view billing.open_invoices\n"));
 	assert_non_null(strstr(objects, "warning: view 'billing.open_invoices' is not represented "
@@ -445,17 +398,17 @@ static void test_pg_reflect_exclude(void **state)
 		mig_str_addf(&names, "%s ", s->tables.v[i].name);
 	}
 	/* migrate_version is an ordinary table once another name is configured */
-	assert_text("base bookings child derived ident migrate_version parent plain_pk "
-	            "seq_default ",
-	            names.buf);
+	mig_assert_text(names.buf,
+			"base bookings child derived ident migrate_version parent plain_pk "
+			"seq_default ");
 	mig_str_reset(&names);
 	for (size_t i = 0; i < s->objects.n; i++) {
 		mig_str_addf(&names, "%s ", s->objects.v[i].name);
 	}
-	assert_text(
+	mig_assert_text(
+	    names.buf,
 	    "free_seq shared_seq child_touch touch noop email_address year pair derived citext "
-	    "bookings_keep bookings_no_overlap ",
-	    names.buf);
+	    "bookings_keep bookings_no_overlap ");
 	mig_str_release(&names);
 	mig_strlist_release(&globs);
 	mig_schema_free(s);
@@ -516,23 +469,18 @@ static void test_pg_reflect_query_count(void **state)
 
 static char *read_shared(const char *file)
 {
-	const char *root = getenv("MIGRATE_SOURCE_ROOT");
-	assert_non_null(root);
-	char *path = xasprintf("%s/../shared/schemas/postgresql/%s", root, file);
-	char *text;
-	size_t len;
-	mig_assert_ok(mig_file_read(path, &text, &len));
-	free(path);
+	char *rel = xasprintf("../shared/schemas/postgresql/%s", file);
+	char *text = mig_test_read_source_file(rel);
+	free(rel);
 	return text;
 }
-
 /* Load a shared schema file on its own connection (the files change session
  * settings such as search_path), reflect it and make the round trip. Returns
  * the reflection. */
 static struct mig_schema *round_trip(struct pgr_state *st, const char *file)
 {
 	char *sql = read_shared(file);
-	struct mig_db *loader = connect_to(st->name);
+	struct mig_db *loader = mig_test_connect(MIG_TEST_PG, st->name);
 	mig_assert_ok(mig_db_exec(loader, sql));
 	mig_db_close(loader);
 	free(sql);
@@ -648,7 +596,7 @@ static void test_pg_reflect_pagila(void **state)
 	assert_string_equal(mig_table_find_column(film, "rating")->type.enum_name, "mpaa_rating");
 	assert_string_equal(mig_table_find_column(film, "special_features")->type.raw, "text[]");
 	char *got = warnings_of(s);
-	assert_text(pagila_warnings, got);
+	mig_assert_text(got, pagila_warnings);
 	free(got);
 	mig_schema_free(s);
 }
@@ -731,7 +679,7 @@ static void test_pg_reflect_sakila(void **state)
 	assert_int_equal(t->checks.n, 1);
 	assert_string_equal(t->checks.v[0].name, "payment_p2007_01_payment_date_check");
 	char *got = warnings_of(s);
-	assert_text(sakila_warnings, got);
+	mig_assert_text(got, sakila_warnings);
 	free(got);
 	mig_schema_free(s);
 }

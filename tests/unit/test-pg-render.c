@@ -9,8 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 struct fx {
 	char *name; /* the database's */
@@ -19,47 +17,11 @@ struct fx {
 	struct mig_schema *schema; /* the schema the ops have built so far */
 };
 
-static const char *server_url(void)
-{
-	const char *url = getenv("MIGRATE_TEST_PG_URL");
-	if (!url || !*url) {
-		print_error("MIGRATE_TEST_PG_URL is not set: run the tests with scripts/test\n");
-		fail();
-	}
-	return url;
-}
-
-/* A connection to database name on the test server. */
-static struct mig_db *connect_to(const char *name)
-{
-	struct mig_url *url;
-	mig_assert_ok(mig_url_parse(&url, server_url()));
-	free(url->database);
-	url->database = xstrdup(name);
-	struct mig_db *db;
-	mig_assert_ok(mig_db_open_url(&db, url));
-	mig_url_free(url);
-	return db;
-}
-
-static void admin_exec(const char *sql)
-{
-	struct mig_db *admin = connect_to("postgres");
-	mig_assert_ok(mig_db_exec(admin, sql));
-	mig_db_close(admin);
-}
-
 static int setup(void **state)
 {
-	static unsigned seq;
 	struct fx *f = xcalloc(1, sizeof(*f));
-	f->name = xasprintf("migrate_test_pgrn_%ld_%ld_%u", (long)getpid(), (long)time(NULL),
-			    seq++);
-	char *sql = xasprintf("CREATE DATABASE \"%s\" ENCODING 'UTF8' TEMPLATE template0",
-			      f->name);
-	admin_exec(sql);
-	free(sql);
-	f->db = connect_to(f->name);
+	f->name = mig_test_pg_fresh_db("migrate_test_pgrn", "ENCODING 'UTF8' TEMPLATE template0");
+	f->db = mig_test_connect(MIG_TEST_PG, f->name);
 	f->impl = mig_db_dialect(f->db);
 	f->schema = mig_schema_new();
 	*state = f;
@@ -70,41 +32,11 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 	mig_db_close(f->db);
-	char *sql = xasprintf("DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)", f->name);
-	admin_exec(sql);
-	free(sql);
+	mig_test_drop_db(MIG_TEST_PG, f->name);
 	mig_schema_free(f->schema);
 	free(f->name);
 	free(f);
 	return 0;
-}
-
-static void show_difference(const char *got, const char *want)
-{
-	size_t line = 1;
-	const char *g = got, *w = want;
-	while (*g && *g == *w) {
-		if (*g == '\n') {
-			line++;
-		}
-		g++;
-		w++;
-	}
-	while (g > got && g[-1] != '\n') {
-		g--;
-		w--;
-	}
-	fprintf(stderr, "texts differ at line %zu\n got: %.*s\nwant: %.*s\n--- got in full:\n%s\n",
-		line, (int)strcspn(g, "\n"), g, (int)strcspn(w, "\n"), w, got);
-}
-
-#define assert_text(got, want) assert_text_at((got), (want), __FILE__, __LINE__)
-static void assert_text_at(const char *got, const char *want, const char *file, int line)
-{
-	if (strcmp(got, want) != 0) {
-		show_difference(got, want);
-		_fail(file, line);
-	}
 }
 
 /* Render the ops of yaml against f->schema (applying each op after rendering
@@ -134,7 +66,7 @@ static void assert_ops_at(struct fx *f, const char *yaml, const char *want, cons
 			  int line)
 {
 	char *got = run_ops(f, yaml);
-	assert_text_at(got, want, file, line);
+	mig_assert_text_at(got, want, file, line);
 	free(got);
 }
 
@@ -156,32 +88,6 @@ static char *render_only(struct fx *f, const struct mig_schema *schema, const ch
 	}
 	mig_oplist_release(&ops);
 	return mig_str_detach(&out);
-}
-
-/* The result of a query: cells joined by '|', rows ended by '\n'. */
-static char *query(struct fx *f, const char *sql)
-{
-	struct mig_rows rows;
-	struct mig_str out = MIG_STR_INIT;
-	mig_assert_ok(mig_db_query(f->db, sql, &rows));
-	for (size_t r = 0; r < rows.nrows; r++) {
-		for (size_t c = 0; c < rows.ncols; c++) {
-			const char *v = mig_rows_get(&rows, r, c);
-			mig_str_addf(&out, "%s%s", c ? "|" : "", v ? v : "NULL");
-		}
-		mig_str_addch(&out, '\n');
-	}
-	mig_rows_release(&rows);
-	return mig_str_detach(&out);
-}
-
-#define assert_query(f, sql, want) assert_query_at((f), (sql), (want), __FILE__, __LINE__)
-static void assert_query_at(struct fx *f, const char *sql, const char *want, const char *file,
-			    int line)
-{
-	char *got = query(f, sql);
-	assert_text_at(got, want, file, line);
-	free(got);
 }
 
 /* Rendering the one op of yaml against schema fails with exactly want. */
@@ -281,35 +187,36 @@ static void test_pg_render_types(void **state)
 		   "\t\"meta\" jsonb,\n"
 		   "\tPRIMARY KEY (\"id\")\n"
 		   ");\n");
-	assert_query(f, COLUMNS_OF("kinds"),
-		     "id|integer|t|nextval('kinds_id_seq'::regclass)\n"
-		     "si|smallint|f|NULL\n"
-		     "bi|bigint|f|NULL\n"
-		     "flag|boolean|f|NULL\n"
-		     "vc|character varying(40)|f|NULL\n"
-		     "vc_any|character varying|f|NULL\n"
-		     "ch|character(3)|f|NULL\n"
-		     "body|text|f|NULL\n"
-		     "ts|timestamp without time zone|f|NULL\n"
-		     "ts3|timestamp(3) without time zone|f|NULL\n"
-		     "tz|timestamp with time zone|f|NULL\n"
-		     "tz6|timestamp(6) with time zone|f|NULL\n"
-		     "amount|numeric(10,2)|f|NULL\n"
-		     "num|numeric|f|NULL\n"
-		     "dbl|double precision|f|NULL\n"
-		     "f24|real|f|NULL\n"
-		     "r|real|f|NULL\n"
-		     "doc|json|f|NULL\n"
-		     "uid|uuid|f|NULL\n"
-		     "bin|bytea|f|NULL\n"
-		     "d|date|f|NULL\n"
-		     "t|time without time zone|f|NULL\n"
-		     "t2|time(2) without time zone|f|NULL\n"
-		     "span|interval|f|NULL\n"
-		     "feeling|mood|t|'ok'::mood\n"
-		     "tags|text[]|f|NULL\n"
-		     "meta|jsonb|f|NULL\n");
-	assert_query(f, "SELECT pg_get_serial_sequence('kinds', 'id')", "public.kinds_id_seq\n");
+	mig_assert_query(f->db, COLUMNS_OF("kinds"),
+			 "id|integer|t|nextval('kinds_id_seq'::regclass)\n"
+			 "si|smallint|f|NULL\n"
+			 "bi|bigint|f|NULL\n"
+			 "flag|boolean|f|NULL\n"
+			 "vc|character varying(40)|f|NULL\n"
+			 "vc_any|character varying|f|NULL\n"
+			 "ch|character(3)|f|NULL\n"
+			 "body|text|f|NULL\n"
+			 "ts|timestamp without time zone|f|NULL\n"
+			 "ts3|timestamp(3) without time zone|f|NULL\n"
+			 "tz|timestamp with time zone|f|NULL\n"
+			 "tz6|timestamp(6) with time zone|f|NULL\n"
+			 "amount|numeric(10,2)|f|NULL\n"
+			 "num|numeric|f|NULL\n"
+			 "dbl|double precision|f|NULL\n"
+			 "f24|real|f|NULL\n"
+			 "r|real|f|NULL\n"
+			 "doc|json|f|NULL\n"
+			 "uid|uuid|f|NULL\n"
+			 "bin|bytea|f|NULL\n"
+			 "d|date|f|NULL\n"
+			 "t|time without time zone|f|NULL\n"
+			 "t2|time(2) without time zone|f|NULL\n"
+			 "span|interval|f|NULL\n"
+			 "feeling|mood|t|'ok'::mood\n"
+			 "tags|text[]|f|NULL\n"
+			 "meta|jsonb|f|NULL\n");
+	mig_assert_query(f->db, "SELECT pg_get_serial_sequence('kinds', 'id')",
+			 "public.kinds_id_seq\n");
 
 	/* table options: PostgreSQL's are written after the column list, another
 	 * database's are left out */
@@ -323,16 +230,16 @@ static void test_pg_render_types(void **state)
 		   "CREATE TABLE \"engined\" (\n"
 		   "\t\"a\" TEXT\n"
 		   ");\n");
-	assert_query(f, "SELECT reloptions FROM pg_class WHERE relname = 'packed'",
-		     "{fillfactor=70}\n");
+	mig_assert_query(f->db, "SELECT reloptions FROM pg_class WHERE relname = 'packed'",
+			 "{fillfactor=70}\n");
 
 	/* without the schema before the op, an enum type is written as the
 	 * revision file names it */
 	char *got = render_only(f, NULL,
 				"- create_table: {name: moods, columns: {m: {type: mood}}}\n");
-	assert_text(got, "CREATE TABLE \"moods\" (\n"
-			 "\t\"m\" mood\n"
-			 ");\n");
+	mig_assert_text(got, "CREATE TABLE \"moods\" (\n"
+			     "\t\"m\" mood\n"
+			     ");\n");
 	free(got);
 }
 
@@ -383,31 +290,32 @@ static void test_pg_render_serial_identity(void **state)
 		   "\t\"total\" BIGINT GENERATED ALWAYS AS (id * 2) STORED,\n"
 		   "\tPRIMARY KEY (\"id\")\n"
 		   ");\n");
-	assert_query(f,
-		     "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod),"
-		     " a.attidentity, a.attgenerated,"
-		     " pg_get_serial_sequence(quote_ident(c.relname), a.attname)"
-		     " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
-		     " WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'"
-		     " AND a.attnum > 0 ORDER BY 1, a.attnum",
-		     "big_ids|id|bigint|||public.big_ids_id_seq\n"
-		     "big_ids|seq_no|integer|||public.big_ids_seq_no_seq\n"
-		     "idents|id|bigint|a||public.idents_id_seq\n"
-		     "idents|other|integer|d||public.idents_other_seq\n"
-		     "idents|total|bigint||s|NULL\n"
-		     "pairs|a|integer|||NULL\n"
-		     "pairs|b|integer|||NULL\n"
-		     "plain_ids|id|integer|||NULL\n"
-		     "small_ids|id|smallint|||public.small_ids_id_seq\n");
-	assert_query(f,
-		     "SELECT s.seqrelid::regclass, s.seqstart, s.seqincrement FROM pg_sequence s"
-		     " WHERE s.seqrelid = 'idents_id_seq'::regclass",
-		     "idents_id_seq|100|10\n");
+	mig_assert_query(f->db,
+			 "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod),"
+			 " a.attidentity, a.attgenerated,"
+			 " pg_get_serial_sequence(quote_ident(c.relname), a.attname)"
+			 " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+			 " WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'"
+			 " AND a.attnum > 0 ORDER BY 1, a.attnum",
+			 "big_ids|id|bigint|||public.big_ids_id_seq\n"
+			 "big_ids|seq_no|integer|||public.big_ids_seq_no_seq\n"
+			 "idents|id|bigint|a||public.idents_id_seq\n"
+			 "idents|other|integer|d||public.idents_other_seq\n"
+			 "idents|total|bigint||s|NULL\n"
+			 "pairs|a|integer|||NULL\n"
+			 "pairs|b|integer|||NULL\n"
+			 "plain_ids|id|integer|||NULL\n"
+			 "small_ids|id|smallint|||public.small_ids_id_seq\n");
+	mig_assert_query(
+	    f->db,
+	    "SELECT s.seqrelid::regclass, s.seqstart, s.seqincrement FROM pg_sequence s"
+	    " WHERE s.seqrelid = 'idents_id_seq'::regclass",
+	    "idents_id_seq|100|10\n");
 	mig_assert_ok(mig_db_exec(f->db, "INSERT INTO idents DEFAULT VALUES"));
 	mig_assert_ok(mig_db_exec(f->db, "INSERT INTO idents DEFAULT VALUES"));
-	assert_query(f, "SELECT id, other, total FROM idents ORDER BY id",
-		     "100|1|200\n"
-		     "110|2|220\n");
+	mig_assert_query(f->db, "SELECT id, other, total FROM idents ORDER BY id",
+			 "100|1|200\n"
+			 "110|2|220\n");
 
 	/* the reflection reads a serial back as its integer type with the
 	 * autoincrement implied (or said, off the primary key): the same model */
@@ -495,18 +403,19 @@ static void test_pg_render_constraints(void **state)
 		   "ALTER TABLE \"children\" ADD CONSTRAINT \"fk_children_code\" FOREIGN KEY "
 		   "(\"parent_code\") REFERENCES \"parents\" (\"code\") ON DELETE RESTRICT ON UPDATE "
 		   "NO ACTION;\n");
-	assert_query(f, CONSTRAINTS_IN("public"),
-		     "children|ck_code_upper|c|CHECK (((parent_code)::text = "
-		     "upper((parent_code)::text)))\n"
-		     "children|ck_qty_positive|c|CHECK ((qty > 0))\n"
-		     "children|fk_children_code|f|FOREIGN KEY (parent_code) REFERENCES "
-		     "parents(code) ON DELETE RESTRICT\n"
-		     "children|fk_children_parent|f|FOREIGN KEY (parent_id) REFERENCES parents(id) "
-		     "ON UPDATE SET NULL ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED\n"
-		     "children|pk_children|p|PRIMARY KEY (id)\n"
-		     "children|uq_children_pair|u|UNIQUE (parent_id, qty)\n"
-		     "parents|parents_pkey|p|PRIMARY KEY (id)\n"
-		     "parents|uq_parents_code|u|UNIQUE (code)\n");
+	mig_assert_query(
+	    f->db, CONSTRAINTS_IN("public"),
+	    "children|ck_code_upper|c|CHECK (((parent_code)::text = "
+	    "upper((parent_code)::text)))\n"
+	    "children|ck_qty_positive|c|CHECK ((qty > 0))\n"
+	    "children|fk_children_code|f|FOREIGN KEY (parent_code) REFERENCES "
+	    "parents(code) ON DELETE RESTRICT\n"
+	    "children|fk_children_parent|f|FOREIGN KEY (parent_id) REFERENCES parents(id) "
+	    "ON UPDATE SET NULL ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED\n"
+	    "children|pk_children|p|PRIMARY KEY (id)\n"
+	    "children|uq_children_pair|u|UNIQUE (parent_id, qty)\n"
+	    "parents|parents_pkey|p|PRIMARY KEY (id)\n"
+	    "parents|uq_parents_code|u|UNIQUE (code)\n");
 	/* the deferred foreign key is checked at commit */
 	mig_assert_ok(mig_db_begin(f->db));
 	mig_assert_ok(mig_db_exec(f->db, "INSERT INTO children (id, parent_id) VALUES (1, 7)"));
@@ -514,7 +423,7 @@ static void test_pg_render_constraints(void **state)
 	mig_assert_ok(mig_db_commit(f->db));
 	/* and cascades */
 	mig_assert_ok(mig_db_exec(f->db, "DELETE FROM parents"));
-	assert_query(f, "SELECT count(*) FROM children", "0\n");
+	mig_assert_query(f->db, "SELECT count(*) FROM children", "0\n");
 
 	/* unnamed constraints are dropped under the names PostgreSQL gave them */
 	assert_ops(f,
@@ -546,12 +455,13 @@ static void test_pg_render_constraints(void **state)
 		   "ALTER TABLE \"children\" DROP CONSTRAINT \"fk_children_code\";\n"
 		   "ALTER TABLE \"children\" DROP CONSTRAINT \"uq_children_pair\";\n"
 		   "ALTER TABLE \"children\" DROP CONSTRAINT \"pk_children\";\n");
-	assert_query(f, CONSTRAINTS_IN("public"),
-		     "children|ck_qty_positive|c|CHECK ((qty > 0))\n"
-		     "children|fk_children_parent|f|FOREIGN KEY (parent_id) REFERENCES parents(id) "
-		     "ON UPDATE SET NULL ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED\n"
-		     "parents|parents_pkey|p|PRIMARY KEY (id)\n"
-		     "parents|uq_parents_code|u|UNIQUE (code)\n");
+	mig_assert_query(
+	    f->db, CONSTRAINTS_IN("public"),
+	    "children|ck_qty_positive|c|CHECK ((qty > 0))\n"
+	    "children|fk_children_parent|f|FOREIGN KEY (parent_id) REFERENCES parents(id) "
+	    "ON UPDATE SET NULL ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED\n"
+	    "parents|parents_pkey|p|PRIMARY KEY (id)\n"
+	    "parents|uq_parents_code|u|UNIQUE (code)\n");
 
 	/* PostgreSQL's default names are cut to 63 bytes, on a character
 	 * boundary: 57 letters and a two-byte letter make 59 bytes, and the
@@ -619,18 +529,19 @@ static void test_pg_render_indexes(void **state)
 		   "CREATE INDEX \"ix_people_expr_desc\" ON \"people\" ((name || email) DESC, "
 		   "\"id\");\n"
 		   "DROP INDEX \"ix_people_born\";\n");
-	assert_query(f,
-		     "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'"
-		     " ORDER BY 1",
-		     "ix_people_born_name|CREATE INDEX ix_people_born_name ON public.people USING "
-		     "btree (born DESC, name)\n"
-		     "ix_people_data|CREATE INDEX ix_people_data ON public.people USING gin (data)\n"
-		     "ix_people_expr_desc|CREATE INDEX ix_people_expr_desc ON public.people USING "
-		     "btree (((name || (email)::text)) DESC, id)\n"
-		     "ix_people_lower_email|CREATE UNIQUE INDEX ix_people_lower_email ON "
-		     "public.people USING btree (lower((email)::text)) WHERE (email IS NOT NULL)\n"
-		     "people_pkey|CREATE UNIQUE INDEX people_pkey ON public.people USING btree "
-		     "(id)\n");
+	mig_assert_query(
+	    f->db,
+	    "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'"
+	    " ORDER BY 1",
+	    "ix_people_born_name|CREATE INDEX ix_people_born_name ON public.people USING "
+	    "btree (born DESC, name)\n"
+	    "ix_people_data|CREATE INDEX ix_people_data ON public.people USING gin (data)\n"
+	    "ix_people_expr_desc|CREATE INDEX ix_people_expr_desc ON public.people USING "
+	    "btree (((name || (email)::text)) DESC, id)\n"
+	    "ix_people_lower_email|CREATE UNIQUE INDEX ix_people_lower_email ON "
+	    "public.people USING btree (lower((email)::text)) WHERE (email IS NOT NULL)\n"
+	    "people_pkey|CREATE UNIQUE INDEX people_pkey ON public.people USING btree "
+	    "(id)\n");
 }
 
 /* ---- comments ---- */
@@ -659,10 +570,11 @@ static void test_pg_render_comments(void **state)
 		   "COMMENT ON TABLE \"notes\" IS 'Second thoughts';\n"
 		   "COMMENT ON COLUMN \"notes\".\"body\" IS NULL;\n"
 		   "COMMENT ON COLUMN \"notes\".\"id\" IS 'new key';\n");
-	assert_query(f,
-		     "SELECT obj_description('notes'::regclass, 'pg_class'),"
-		     " col_description('notes'::regclass, 1), col_description('notes'::regclass, 2)",
-		     "Second thoughts|new key|NULL\n");
+	mig_assert_query(
+	    f->db,
+	    "SELECT obj_description('notes'::regclass, 'pg_class'),"
+	    " col_description('notes'::regclass, 1), col_description('notes'::regclass, 2)",
+	    "Second thoughts|new key|NULL\n");
 	/* the comment as it was written, before the later ops */
 	char *stmts = run_ops(f, "- drop_table: {name: notes}\n"
 				 "- create_table:\n"
@@ -670,11 +582,11 @@ static void test_pg_render_comments(void **state)
 				 "    columns:\n"
 				 "      body: {type: text, comment: \"back\\\\slash \\u2603\"}\n");
 	free(stmts);
-	assert_query(f, "SELECT col_description('notes'::regclass, 1)",
-		     "back\\slash \xe2\x98\x83\n");
+	mig_assert_query(f->db, "SELECT col_description('notes'::regclass, 1)",
+			 "back\\slash \xe2\x98\x83\n");
 	assert_ops(f, "- drop_table_comment: {table: notes}\n",
 		   "COMMENT ON TABLE \"notes\" IS NULL;\n");
-	assert_query(f, "SELECT obj_description('notes'::regclass, 'pg_class')", "NULL\n");
+	mig_assert_query(f->db, "SELECT obj_description('notes'::regclass, 'pg_class')", "NULL\n");
 }
 
 /* ---- columns and tables ---- */
@@ -718,19 +630,20 @@ static void test_pg_render_columns(void **state)
 		"COMMENT ON COLUMN \"items\".\"note\" IS NULL;\n"
 		"ALTER TABLE \"items\" ALTER COLUMN \"quantity\" DROP DEFAULT;\n"
 		"ALTER TABLE \"items\" ALTER COLUMN \"quantity\" TYPE BIGINT;\n");
-	assert_query(f, COLUMNS_OF("items"),
-		     "id|integer|t|nextval('items_id_seq'::regclass)\n"
-		     "code|text|f|NULL\n"
-		     "price|numeric(10,2)|f|0\n"
-		     "quantity|bigint|f|NULL\n"
-		     "note|text|t|'none'::text\n");
-	assert_query(f,
-		     "SELECT a.attname, co.collname FROM pg_attribute a"
-		     " JOIN pg_collation co ON co.oid = a.attcollation"
-		     " WHERE a.attrelid = 'items'::regclass AND a.attname = 'code'",
-		     "code|C\n");
-	assert_query(f, "SELECT price, quantity, col_description('items'::regclass, 4) FROM items",
-		     "12.50|3|how many\n");
+	mig_assert_query(f->db, COLUMNS_OF("items"),
+			 "id|integer|t|nextval('items_id_seq'::regclass)\n"
+			 "code|text|f|NULL\n"
+			 "price|numeric(10,2)|f|0\n"
+			 "quantity|bigint|f|NULL\n"
+			 "note|text|t|'none'::text\n");
+	mig_assert_query(f->db,
+			 "SELECT a.attname, co.collname FROM pg_attribute a"
+			 " JOIN pg_collation co ON co.oid = a.attcollation"
+			 " WHERE a.attrelid = 'items'::regclass AND a.attname = 'code'",
+			 "code|C\n");
+	mig_assert_query(f->db,
+			 "SELECT price, quantity, col_description('items'::regclass, 4) FROM items",
+			 "12.50|3|how many\n");
 
 	assert_ops(f,
 		   "- add_column: {table: items, column: {name: sku, type: varchar(30), nullable: "
@@ -752,23 +665,24 @@ static void test_pg_render_columns(void **state)
 		   "now();\n"
 		   "ALTER TABLE \"items\" DROP COLUMN \"note\";\n"
 		   "ALTER TABLE \"items\" RENAME TO \"products\";\n");
-	assert_query(f, COLUMNS_OF("products"),
-		     "id|integer|t|nextval('items_id_seq'::regclass)\n"
-		     "code|text|f|NULL\n"
-		     "price|numeric(10,2)|f|0\n"
-		     "quantity|bigint|f|NULL\n"
-		     "sku|character varying(30)|t|'?'::character varying\n"
-		     "parent_id|integer|f|NULL\n"
-		     "made|timestamp with time zone|f|now()\n");
-	assert_query(f, CONSTRAINTS_IN("public"),
-		     "products|items_parent_id_fkey|f|FOREIGN KEY (parent_id) REFERENCES "
-		     "products(id) ON DELETE SET NULL DEFERRABLE\n"
-		     "products|items_pkey|p|PRIMARY KEY (id)\n"
-		     "products|items_sku_key|u|UNIQUE (sku)\n");
-	assert_query(f, "SELECT indexname FROM pg_indexes WHERE tablename = 'products' ORDER BY 1",
-		     "items_pkey\n"
-		     "items_sku_key\n"
-		     "ix_items_sku\n");
+	mig_assert_query(f->db, COLUMNS_OF("products"),
+			 "id|integer|t|nextval('items_id_seq'::regclass)\n"
+			 "code|text|f|NULL\n"
+			 "price|numeric(10,2)|f|0\n"
+			 "quantity|bigint|f|NULL\n"
+			 "sku|character varying(30)|t|'?'::character varying\n"
+			 "parent_id|integer|f|NULL\n"
+			 "made|timestamp with time zone|f|now()\n");
+	mig_assert_query(f->db, CONSTRAINTS_IN("public"),
+			 "products|items_parent_id_fkey|f|FOREIGN KEY (parent_id) REFERENCES "
+			 "products(id) ON DELETE SET NULL DEFERRABLE\n"
+			 "products|items_pkey|p|PRIMARY KEY (id)\n"
+			 "products|items_sku_key|u|UNIQUE (sku)\n");
+	mig_assert_query(f->db,
+			 "SELECT indexname FROM pg_indexes WHERE tablename = 'products' ORDER BY 1",
+			 "items_pkey\n"
+			 "items_sku_key\n"
+			 "ix_items_sku\n");
 
 	/* a primary key column added to a table without one is a serial */
 	assert_ops(f,
@@ -783,8 +697,9 @@ static void test_pg_render_columns(void **state)
 		   "ALTER TABLE \"keyless\" ADD COLUMN \"id\" BIGSERIAL NOT NULL PRIMARY KEY;\n"
 		   "DROP TABLE \"keyless\";\n"
 		   "DROP TABLE \"products\";\n");
-	assert_query(f, "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace",
-		     "0\n");
+	mig_assert_query(
+	    f->db, "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace",
+	    "0\n");
 }
 
 /* Column shorthands (primary_key, unique, index, references on the column)
@@ -824,10 +739,11 @@ static void test_pg_render_shorthands(void **state)
 	/* the schema knows the primary key's name */
 	assert_ops(f, "- drop_constraint: {table: pets, type: primary}\n",
 		   "ALTER TABLE \"pets\" DROP CONSTRAINT \"pk_pets\";\n");
-	assert_query(f, CONSTRAINTS_IN("public"),
-		     "owners|pk_owners|p|PRIMARY KEY (id)\n"
-		     "pets|fk_pets_owner_id_owners|f|FOREIGN KEY (owner_id) REFERENCES owners(id)\n"
-		     "pets|uq_pets_tag|u|UNIQUE (tag)\n");
+	mig_assert_query(
+	    f->db, CONSTRAINTS_IN("public"),
+	    "owners|pk_owners|p|PRIMARY KEY (id)\n"
+	    "pets|fk_pets_owner_id_owners|f|FOREIGN KEY (owner_id) REFERENCES owners(id)\n"
+	    "pets|uq_pets_tag|u|UNIQUE (tag)\n");
 
 	/* an op built in code may leave the shorthands on its columns */
 	struct mig_table t;
@@ -859,28 +775,30 @@ static void test_pg_render_shorthands(void **state)
 	struct mig_strlist stmts = MIG_STRLIST_INIT;
 	mig_assert_ok(mig_render_op(f->impl, f->schema, false, &op, &stmts));
 	assert_int_equal(stmts.n, 2);
-	assert_text(stmts.v[0], "CREATE TABLE \"tags\" (\n"
-				"\t\"id\" SERIAL NOT NULL,\n"
-				"\t\"label\" TEXT CONSTRAINT \"uq_tags_label\" UNIQUE,\n"
-				"\t\"owner_id\" INTEGER,\n"
-				"\tCONSTRAINT \"pk_tags\" PRIMARY KEY (\"id\"),\n"
-				"\tCONSTRAINT \"fk_tags_owner_id_owners\" FOREIGN KEY (\"owner_id\") "
-				"REFERENCES \"owners\" (\"id\") ON DELETE CASCADE\n"
-				")");
-	assert_text(stmts.v[1], "CREATE INDEX \"idx_label\" ON \"tags\" (\"label\")");
+	mig_assert_text(stmts.v[0],
+			"CREATE TABLE \"tags\" (\n"
+			"\t\"id\" SERIAL NOT NULL,\n"
+			"\t\"label\" TEXT CONSTRAINT \"uq_tags_label\" UNIQUE,\n"
+			"\t\"owner_id\" INTEGER,\n"
+			"\tCONSTRAINT \"pk_tags\" PRIMARY KEY (\"id\"),\n"
+			"\tCONSTRAINT \"fk_tags_owner_id_owners\" FOREIGN KEY (\"owner_id\") "
+			"REFERENCES \"owners\" (\"id\") ON DELETE CASCADE\n"
+			")");
+	mig_assert_text(stmts.v[1], "CREATE INDEX \"idx_label\" ON \"tags\" (\"label\")");
 	for (size_t i = 0; i < stmts.n; i++) {
 		mig_assert_ok(mig_db_exec(f->db, stmts.v[i]));
 	}
 	mig_strlist_release(&stmts);
 	mig_vec_free(&t.columns);
-	assert_query(f, CONSTRAINTS_IN("public"),
-		     "owners|pk_owners|p|PRIMARY KEY (id)\n"
-		     "pets|fk_pets_owner_id_owners|f|FOREIGN KEY (owner_id) REFERENCES owners(id)\n"
-		     "pets|uq_pets_tag|u|UNIQUE (tag)\n"
-		     "tags|fk_tags_owner_id_owners|f|FOREIGN KEY (owner_id) REFERENCES owners(id) "
-		     "ON DELETE CASCADE\n"
-		     "tags|pk_tags|p|PRIMARY KEY (id)\n"
-		     "tags|uq_tags_label|u|UNIQUE (label)\n");
+	mig_assert_query(
+	    f->db, CONSTRAINTS_IN("public"),
+	    "owners|pk_owners|p|PRIMARY KEY (id)\n"
+	    "pets|fk_pets_owner_id_owners|f|FOREIGN KEY (owner_id) REFERENCES owners(id)\n"
+	    "pets|uq_pets_tag|u|UNIQUE (tag)\n"
+	    "tags|fk_tags_owner_id_owners|f|FOREIGN KEY (owner_id) REFERENCES owners(id) "
+	    "ON DELETE CASCADE\n"
+	    "tags|pk_tags|p|PRIMARY KEY (id)\n"
+	    "tags|uq_tags_label|u|UNIQUE (label)\n");
 }
 
 /* ---- enums ---- */
@@ -902,12 +820,13 @@ static void test_pg_render_enums(void **state)
 	/* a value the schema has already: only with if_not_exists */
 	char *got = render_only(f, NULL,
 				"- add_enum_value: {name: level, value: mid, if_not_exists: true}\n");
-	assert_text(got, "ALTER TYPE \"level\" ADD VALUE IF NOT EXISTS 'mid';\n");
+	mig_assert_text(got, "ALTER TYPE \"level\" ADD VALUE IF NOT EXISTS 'mid';\n");
 	mig_assert_ok(mig_db_exec(f->db, got));
 	free(got);
-	assert_query(f, "SELECT enumlabel FROM pg_enum WHERE enumtypid = 'level'::regtype"
-			" ORDER BY enumsortorder",
-		     "bottom\nlow\nmid\nhigh\ntop\nextra\n");
+	mig_assert_query(f->db,
+			 "SELECT enumlabel FROM pg_enum WHERE enumtypid = 'level'::regtype"
+			 " ORDER BY enumsortorder",
+			 "bottom\nlow\nmid\nhigh\ntop\nextra\n");
 
 	/* PostgreSQL 12 and later add a value inside a transaction, but the
 	 * value cannot be used before the transaction commits */
@@ -919,7 +838,7 @@ static void test_pg_render_enums(void **state)
 	mig_assert_ok(mig_db_rollback(f->db));
 
 	assert_ops(f, "- drop_enum: {name: level}\n", "DROP TYPE \"level\";\n");
-	assert_query(f, "SELECT count(*) FROM pg_type WHERE typname = 'level'", "0\n");
+	mig_assert_query(f->db, "SELECT count(*) FROM pg_type WHERE typname = 'level'", "0\n");
 }
 
 /* ---- quoting ---- */
@@ -972,21 +891,21 @@ static void test_pg_render_nasty_names(void **state)
 		"\t(-2, NULL, E'back\\\\slash', '''''', false);\n"
 		"ALTER TABLE \"we\"\"ird t\xc3\xa2" "ble\" RENAME COLUMN \"a b\" TO \"from\";\n"
 		"ALTER TABLE \"we\"\"ird t\xc3\xa2" "ble\" RENAME TO \"user\";\n");
-	assert_query(f,
-		     "SELECT \"select\", \"from\", \"Mixed Case\"::text, \"\xc3\xbcn\xc3\xaf\","
-		     " \"order\" FROM \"user\" ORDER BY 1",
-		     "-2|NULL|back\\slash|''|f\n"
-		     "1|O'Reilly \\ back|it's|\xc3\xbcn\xc3\xaf \xe2\x98\x83|t\n");
-	assert_query(f,
-		     "SELECT enumlabel FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid"
-		     " WHERE t.typname = 'Mood \"x\"' ORDER BY enumsortorder",
-		     "it's\nback\\slash\nna\xc3\xafve \xe2\x98\x83\n");
-	assert_query(f,
-		     "SELECT obj_description('\"user\"'::regclass, 'pg_class'),"
-		     " col_description('\"user\"'::regclass, 2),"
-		     " (SELECT indexname FROM pg_indexes WHERE tablename = 'user'"
-		     "  AND indexname LIKE 'ix%')",
-		     "it's a \\ table|col's \"comment\"|ix \"q\"\n");
+	mig_assert_query(f->db,
+			 "SELECT \"select\", \"from\", \"Mixed Case\"::text, \"\xc3\xbcn\xc3\xaf\","
+			 " \"order\" FROM \"user\" ORDER BY 1",
+			 "-2|NULL|back\\slash|''|f\n"
+			 "1|O'Reilly \\ back|it's|\xc3\xbcn\xc3\xaf \xe2\x98\x83|t\n");
+	mig_assert_query(f->db,
+			 "SELECT enumlabel FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid"
+			 " WHERE t.typname = 'Mood \"x\"' ORDER BY enumsortorder",
+			 "it's\nback\\slash\nna\xc3\xafve \xe2\x98\x83\n");
+	mig_assert_query(f->db,
+			 "SELECT obj_description('\"user\"'::regclass, 'pg_class'),"
+			 " col_description('\"user\"'::regclass, 2),"
+			 " (SELECT indexname FROM pg_indexes WHERE tablename = 'user'"
+			 "  AND indexname LIKE 'ix%')",
+			 "it's a \\ table|col's \"comment\"|ix \"q\"\n");
 }
 
 /* ---- a second schema ---- */
@@ -1083,38 +1002,38 @@ static void test_pg_render_schemas(void **state)
 		"\t(10, 1, 5.5, 'first');\n"
 		"INSERT INTO \"billing\".\"invoice_lines\" (\"invoice_id\", \"amount\") VALUES\n"
 		"\t(10, 5.5);\n");
-	assert_query(f,
-		     "SELECT table_schema, table_name FROM information_schema.tables"
-		     " WHERE table_schema IN ('public', 'billing') ORDER BY 1, 2",
-		     "billing|invoice_lines\n"
-		     "billing|invoices\n"
-		     "public|customers\n");
-	assert_query(f, COLUMNS_OF("billing.invoices"),
-		     "id|bigint|t|nextval('billing.invoices_id_seq'::regclass)\n"
-		     "customer_id|integer|t|NULL\n"
-		     "state|billing.status|t|'open'::billing.status\n"
-		     "total|numeric(14,2)|t|NULL\n"
-		     "note|text|f|NULL\n");
-	assert_query(f, CONSTRAINTS_IN("billing"),
-		     "billing.invoice_lines|lines_invoice_id_fkey|f|FOREIGN KEY (invoice_id) "
-		     "REFERENCES billing.invoices(id) ON DELETE CASCADE\n"
-		     "billing.invoices|invoices_customer_id_fkey|f|FOREIGN KEY (customer_id) "
-		     "REFERENCES customers(id) ON DELETE RESTRICT\n"
-		     "billing.invoices|invoices_pkey|p|PRIMARY KEY (id)\n"
-		     "billing.invoices|uq_invoices_note|u|UNIQUE (note)\n");
-	assert_query(f,
-		     "SELECT indexname FROM pg_indexes WHERE schemaname = 'billing' ORDER BY 1",
-		     "invoices_pkey\n"
-		     "ix_invoices_state\n"
-		     "uq_invoices_note\n");
-	assert_query(f,
-		     "SELECT obj_description('billing.invoices'::regclass, 'pg_class'),"
-		     " col_description('billing.invoices'::regclass, 4),"
-		     " array_to_string(enum_range(NULL::billing.status), ',')",
-		     "All invoices|in cents|open,void,paid\n");
+	mig_assert_query(f->db,
+			 "SELECT table_schema, table_name FROM information_schema.tables"
+			 " WHERE table_schema IN ('public', 'billing') ORDER BY 1, 2",
+			 "billing|invoice_lines\n"
+			 "billing|invoices\n"
+			 "public|customers\n");
+	mig_assert_query(f->db, COLUMNS_OF("billing.invoices"),
+			 "id|bigint|t|nextval('billing.invoices_id_seq'::regclass)\n"
+			 "customer_id|integer|t|NULL\n"
+			 "state|billing.status|t|'open'::billing.status\n"
+			 "total|numeric(14,2)|t|NULL\n"
+			 "note|text|f|NULL\n");
+	mig_assert_query(f->db, CONSTRAINTS_IN("billing"),
+			 "billing.invoice_lines|lines_invoice_id_fkey|f|FOREIGN KEY (invoice_id) "
+			 "REFERENCES billing.invoices(id) ON DELETE CASCADE\n"
+			 "billing.invoices|invoices_customer_id_fkey|f|FOREIGN KEY (customer_id) "
+			 "REFERENCES customers(id) ON DELETE RESTRICT\n"
+			 "billing.invoices|invoices_pkey|p|PRIMARY KEY (id)\n"
+			 "billing.invoices|uq_invoices_note|u|UNIQUE (note)\n");
+	mig_assert_query(f->db,
+			 "SELECT indexname FROM pg_indexes WHERE schemaname = 'billing' ORDER BY 1",
+			 "invoices_pkey\n"
+			 "ix_invoices_state\n"
+			 "uq_invoices_note\n");
+	mig_assert_query(f->db,
+			 "SELECT obj_description('billing.invoices'::regclass, 'pg_class'),"
+			 " col_description('billing.invoices'::regclass, 4),"
+			 " array_to_string(enum_range(NULL::billing.status), ',')",
+			 "All invoices|in cents|open,void,paid\n");
 	/* the cascade crosses the schemas */
 	mig_assert_ok(mig_db_exec(f->db, "DELETE FROM billing.invoices"));
-	assert_query(f, "SELECT count(*) FROM billing.invoice_lines", "0\n");
+	mig_assert_query(f->db, "SELECT count(*) FROM billing.invoice_lines", "0\n");
 
 	assert_ops(f,
 		   "- drop_table: {name: billing.invoice_lines}\n"
@@ -1123,8 +1042,9 @@ static void test_pg_render_schemas(void **state)
 		   "DROP TABLE \"billing\".\"invoice_lines\";\n"
 		   "DROP TABLE \"billing\".\"invoices\";\n"
 		   "DROP TYPE \"billing\".\"status\";\n");
-	assert_query(f, "SELECT count(*) FROM pg_class WHERE relnamespace = 'billing'::regnamespace",
-		     "0\n");
+	mig_assert_query(
+	    f->db, "SELECT count(*) FROM pg_class WHERE relnamespace = 'billing'::regnamespace",
+	    "0\n");
 }
 
 /* ---- sql and bulk_insert ---- */
@@ -1156,12 +1076,12 @@ static void test_pg_render_sql(void **state)
 		   "\t(2, 'x\ty\n', true, 1.5e3),\n"
 		   "\t(3, '', false, -0.25),\n"
 		   "\t(NULL, '42', NULL, NULL);\n");
-	assert_query(f, "SELECT a, b = E'x\\ty\\n', b, c, d FROM t ORDER BY a NULLS LAST",
-		     "0|f|generic|NULL|NULL\n"
-		     "1|f|pg|NULL|NULL\n"
-		     "2|t|x\ty\n|t|1500\n"
-		     "3|f||f|-0.25\n"
-		     "NULL|f|42|NULL|NULL\n");
+	mig_assert_query(f->db, "SELECT a, b = E'x\\ty\\n', b, c, d FROM t ORDER BY a NULLS LAST",
+			 "0|f|generic|NULL|NULL\n"
+			 "1|f|pg|NULL|NULL\n"
+			 "2|t|x\ty\n|t|1500\n"
+			 "3|f||f|-0.25\n"
+			 "NULL|f|42|NULL|NULL\n");
 	assert_render_fails(f, NULL, "- sql: {mysql: SELECT 1}\n",
 			    "ops.yaml:1:3: sql has no text for dialect 'postgresql' (it has: mysql)");
 }

@@ -549,6 +549,49 @@ static void test_runner_recheck(void **state)
 		     "a0000000000a|up\nb0000000000b|up\nc0000000000c|up\n");
 }
 
+/* SQLite rewrites the triggers that name a table it renames: a rebuild of
+ * the renamed table later in the run recreates its trigger from the SQL read
+ * again, and a table dropped and created again in the run gets no trigger
+ * back. */
+static void test_runner_triggers_follow_tables(void **state)
+{
+	struct fx *f = *state;
+	revision(f, "a0000000000a", "", NULL,
+		 "  - create_table: {name: t, columns: {id: {type: integer, primary_key: true}, "
+		 "v: integer}}\n"
+		 "  - sql: CREATE TRIGGER trg_t AFTER INSERT ON t BEGIN UPDATE t SET v = 1 "
+		 "WHERE id = new.id; END",
+		 NULL);
+	revision(f, "b0000000000b", "a0000000000a", NULL,
+		 "  - rename_table: {name: t, new_name: u}\n"
+		 "  - alter_column: {table: u, column: v, type: bigint, existing_type: integer}",
+		 NULL);
+	revision(f, "c0000000000c", "b0000000000b", NULL,
+		 "  - drop_table: {name: u}\n"
+		 "  - create_table: {name: u, columns: {id: {type: integer, primary_key: true}, "
+		 "v: integer}}\n"
+		 "  - alter_column: {table: u, column: v, type: bigint, existing_type: integer}",
+		 NULL);
+	load_graph(f);
+	mig_assert_ok(upgrade(f, "b0000000000b"));
+	assert_query(f, "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'",
+		     "trg_t|u|CREATE TRIGGER trg_t AFTER INSERT ON \"u\" BEGIN UPDATE \"u\" SET "
+		     "v = 1 WHERE id = new.id; END\n");
+	mig_assert_ok(mig_db_exec(f->db, "INSERT INTO u (id) VALUES (5)"));
+	assert_query(f, "SELECT id, v FROM u", "5|1\n");
+	assert_query(f, "SELECT type FROM pragma_table_info('u') WHERE name = 'v'", "BIGINT\n");
+
+	/* in one run from base on a new database, the same */
+	char *url = xasprintf("sqlite:///%s/test2.db", f->dir);
+	mig_db_close(f->db);
+	mig_assert_ok(mig_db_open(&f->db, url));
+	free(url);
+	mig_assert_ok(upgrade(f, "head"));
+	assert_query(f, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'", "0\n");
+	assert_query(f, "SELECT type FROM pragma_table_info('u') WHERE name = 'v'", "BIGINT\n");
+	assert_rows(f, "c0000000000c\n");
+}
+
 /* ---- scripts ---- */
 
 static char *script(struct fx *f, const char *dialect, enum mig_run_mode mode, const char *from,
@@ -595,6 +638,8 @@ static void test_runner_sql_sqlite(void **state)
 	mig_assert_ok(mig_run_checksum(sa, hex_a));
 	mig_assert_ok(mig_run_checksum(sb, hex_b));
 	char *want = xasprintf(
+		"PRAGMA foreign_keys = OFF;\n"
+		"\n"
 		"BEGIN;\n"
 		"\n"
 		"CREATE TABLE \"migrate_version\" (\n"
@@ -637,7 +682,9 @@ static void test_runner_sql_sqlite(void **state)
 		"\"applied_at\", \"applied_by\", \"duration_ms\", \"ops_done\") VALUES "
 		"('b0000000000b', 'up', '%s', CURRENT_TIMESTAMP, NULL, NULL, 1);\n"
 		"\n"
-		"COMMIT;\n",
+		"COMMIT;\n"
+		"\n"
+		"PRAGMA foreign_keys = ON;\n",
 		hex_a, hex_b);
 	assert_text(got, want);
 	free(got);
@@ -647,6 +694,8 @@ static void test_runner_sql_sqlite(void **state)
 	f->cfg.transaction_per_migration = true;
 	got = script(f, "sqlite", MIG_RUN_DOWNGRADE, "b0000000000b", "base");
 	want = xasprintf(
+		"PRAGMA foreign_keys = OFF;\n"
+		"\n"
 		"BEGIN;\n"
 		"\n"
 		"-- Running downgrade b0000000000b -> a0000000000a, rev b0000000000b\n"
@@ -662,6 +711,10 @@ static void test_runner_sql_sqlite(void **state)
 		"\n"
 		"COMMIT;\n"
 		"\n"
+		"PRAGMA foreign_keys = ON;\n"
+		"\n"
+		"PRAGMA foreign_keys = OFF;\n"
+		"\n"
 		"BEGIN;\n"
 		"\n"
 		"-- Running downgrade a0000000000a -> <base>, rev a0000000000a\n"
@@ -674,7 +727,9 @@ static void test_runner_sql_sqlite(void **state)
 		"\"applied_at\", \"applied_by\", \"duration_ms\", \"ops_done\") VALUES "
 		"('a0000000000a', 'down', '%s', CURRENT_TIMESTAMP, NULL, NULL, 1);\n"
 		"\n"
-		"COMMIT;\n",
+		"COMMIT;\n"
+		"\n"
+		"PRAGMA foreign_keys = ON;\n",
 		hex_b, hex_a);
 	assert_text(got, want);
 	free(got);
@@ -691,6 +746,90 @@ static void test_runner_sql_sqlite(void **state)
 		     "\t\"email\" VARCHAR(255) NOT NULL\n, \"age\" INTEGER)\n");
 	free(sa);
 	free(sb);
+}
+
+/* A SQLite script with a table rebuild turns foreign key enforcement off
+ * before its BEGIN (SQLite ignores the setting inside a transaction), so
+ * that the rebuild's DROP TABLE does not cascade to the rows that reference
+ * the table, and on again after its COMMIT. */
+static void test_runner_sql_sqlite_rebuild(void **state)
+{
+	struct fx *f = *state;
+	revision(f, "a0000000000a", "", NULL,
+		 "  - create_table:\n"
+		 "      name: parent\n"
+		 "      columns:\n"
+		 "        id: {type: integer, primary_key: true}\n"
+		 "        name: varchar(10)\n"
+		 "  - create_table:\n"
+		 "      name: child\n"
+		 "      columns:\n"
+		 "        id: {type: integer, primary_key: true}\n"
+		 "        parent_id: {type: integer, references: parent.id, on_delete: cascade}",
+		 NULL);
+	revision(f, "b0000000000b", "a0000000000a", NULL,
+		 "  - alter_column: {table: parent, column: name, type: varchar(20), "
+		 "existing_type: varchar(10)}",
+		 NULL);
+	load_graph(f);
+	char hex_b[41];
+	char *sb = xasprintf("%s/b0000000000b_rev.yaml", f->versions);
+	mig_assert_ok(mig_run_checksum(sb, hex_b));
+	free(sb);
+	char *got = script(f, "sqlite", MIG_RUN_UPGRADE, "a0000000000a", "head");
+	char *want = xasprintf(
+		"PRAGMA foreign_keys = OFF;\n"
+		"\n"
+		"BEGIN;\n"
+		"\n"
+		"-- Running upgrade a0000000000a -> b0000000000b, rev b0000000000b\n"
+		"\n"
+		"PRAGMA foreign_keys = OFF;\n"
+		"\n"
+		"CREATE TABLE \"_migrate_tmp_parent\" (\n"
+		"\t\"id\" INTEGER NOT NULL PRIMARY KEY,\n"
+		"\t\"name\" VARCHAR(20)\n"
+		");\n"
+		"\n"
+		"INSERT INTO \"_migrate_tmp_parent\" (\"id\", \"name\") SELECT \"id\", \"name\" FROM "
+		"\"parent\";\n"
+		"\n"
+		"DROP TABLE \"parent\";\n"
+		"\n"
+		"PRAGMA legacy_alter_table = ON;\n"
+		"\n"
+		"ALTER TABLE \"_migrate_tmp_parent\" RENAME TO \"parent\";\n"
+		"\n"
+		"PRAGMA legacy_alter_table = OFF;\n"
+		"\n"
+		"PRAGMA foreign_keys = ON;\n"
+		"\n"
+		"UPDATE \"migrate_version\" SET \"version_num\" = 'b0000000000b' WHERE "
+		"\"version_num\" = 'a0000000000a';\n"
+		"\n"
+		"INSERT INTO \"migrate_history\" (\"revision\", \"direction\", \"checksum\", "
+		"\"applied_at\", \"applied_by\", \"duration_ms\", \"ops_done\") VALUES "
+		"('b0000000000b', 'up', '%s', CURRENT_TIMESTAMP, NULL, NULL, 1);\n"
+		"\n"
+		"COMMIT;\n"
+		"\n"
+		"PRAGMA foreign_keys = ON;\n",
+		hex_b);
+	assert_text(got, want);
+	free(want);
+
+	/* applied where foreign keys are enforced, the script keeps the children */
+	mig_assert_ok(upgrade(f, "a0000000000a"));
+	mig_assert_ok(mig_db_exec(f->db, "INSERT INTO parent VALUES (1, 'p'); "
+					 "INSERT INTO child VALUES (10, 1), (11, 1)"));
+	assert_query(f, "PRAGMA foreign_keys", "1\n");
+	mig_assert_ok(mig_db_exec(f->db, got));
+	free(got);
+	assert_rows(f, "b0000000000b\n");
+	assert_query(f, "SELECT id, parent_id FROM child ORDER BY id", "10|1\n11|1\n");
+	assert_query(f, "SELECT type FROM pragma_table_info('parent') WHERE name = 'name'",
+		     "VARCHAR(20)\n");
+	assert_query(f, "PRAGMA foreign_keys", "1\n");
 }
 
 #if MIG_HAVE_POSTGRESQL
@@ -822,7 +961,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_runner_not_transactional, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runner_recheck, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_runner_triggers_follow_tables, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_runner_sql_sqlite, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_runner_sql_sqlite_rebuild, setup, teardown),
 #if MIG_HAVE_POSTGRESQL
 		cmocka_unit_test_setup_teardown(test_runner_sql_postgresql, setup, teardown),
 #endif

@@ -42,34 +42,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void show_difference(const char *got, const char *want)
-{
-	size_t line = 1;
-	const char *g = got, *w = want;
-	while (*g && *g == *w) {
-		if (*g == '\n') {
-			line++;
-		}
-		g++;
-		w++;
-	}
-	while (g > got && g[-1] != '\n') {
-		g--;
-		w--;
-	}
-	fprintf(stderr, "texts differ at line %zu\n got: %.*s\nwant: %.*s\n--- got in full:\n%s\n",
-		line, (int)strcspn(g, "\n"), g, (int)strcspn(w, "\n"), w, got);
-}
-
-#define assert_text(got, want) assert_text_at((got), (want), __FILE__, __LINE__)
-static void assert_text_at(const char *got, const char *want, const char *file, int line)
-{
-	if (strcmp(got, want) != 0) {
-		show_difference(got, want);
-		_fail(file, line);
-	}
-}
-
 /* Render the ops of yaml against f->schema (applying each op after rendering
  * it), returning the statements each followed by ";\n". With run, execute
  * them too. */
@@ -95,32 +67,6 @@ static char *render_ops(struct fx *f, const char *yaml, bool run)
 	return mig_str_detach(&out);
 }
 
-/* The result of a query: cells joined by '|', rows ended by '\n'. */
-static char *query(struct fx *f, const char *sql)
-{
-	struct mig_rows rows;
-	struct mig_str out = MIG_STR_INIT;
-	mig_assert_ok(mig_db_query(f->db, sql, &rows));
-	for (size_t r = 0; r < rows.nrows; r++) {
-		for (size_t c = 0; c < rows.ncols; c++) {
-			const char *v = mig_rows_get(&rows, r, c);
-			mig_str_addf(&out, "%s%s", c ? "|" : "", v ? v : "NULL");
-		}
-		mig_str_addch(&out, '\n');
-	}
-	mig_rows_release(&rows);
-	return mig_str_detach(&out);
-}
-
-#define assert_query(f, sql, want) assert_query_at((f), (sql), (want), __FILE__, __LINE__)
-static void assert_query_at(struct fx *f, const char *sql, const char *want, const char *file,
-			    int line)
-{
-	char *got = query(f, sql);
-	assert_text_at(got, want, file, line);
-	free(got);
-}
-
 /* Rendering one op fails with exactly want. */
 static void assert_render_fails(struct fx *f, const struct mig_schema *schema, const char *yaml,
 				const char *want)
@@ -141,7 +87,7 @@ static void assert_ops_at(struct fx *f, const char *yaml, const char *want, cons
 			  int line)
 {
 	char *got = render_ops(f, yaml, true);
-	assert_text_at(got, want, file, line);
+	mig_assert_text_at(got, want, file, line);
 	free(got);
 }
 
@@ -238,53 +184,54 @@ static void test_sqlite_render_create_table(void **state)
 		   "CREATE UNIQUE INDEX \"ix_orders_lower_code\" ON \"orders\" (lower(code)) "
 		   "WHERE code IS NOT NULL;\n");
 	/* what SQLite made of it */
-	assert_query(f,
-		     "SELECT name, type, \"notnull\", coalesce(dflt_value, '-'), pk, hidden "
-		     "FROM pragma_table_xinfo('orders')",
-		     "id|INTEGER|1|-|1|0\n"
-		     "org_id|INTEGER|0|-|0|0\n"
-		     "status|VARCHAR(7)|1|'pending'|0|0\n"
-		     "total|NUMERIC(10, 2)|0|0|0|0\n"
-		     "ratio|FLOAT|0|-|0|0\n"
-		     "score|REAL|0|-|0|0\n"
-		     "flag|BOOLEAN|0|TRUE|0|0\n"
-		     "small|SMALLINT|0|-|0|0\n"
-		     "code|CHAR(3)|0|-|0|0\n"
-		     "label|VARCHAR(20)|0|-|0|0\n"
-		     "body|TEXT|0|-|0|0\n"
-		     "doc|TEXT|0|-|0|0\n"
-		     "token|CHAR(36)|0|-|0|0\n"
-		     "data|BLOB|0|-|0|0\n"
-		     "day|DATE|0|-|0|0\n"
-		     "at|TIME|0|-|0|0\n"
-		     "created_at|TIMESTAMP|1|CURRENT_TIMESTAMP|0|0\n"
-		     "seen_at|TIMESTAMPTZ|0|-|0|0\n"
-		     "span|INTERVAL|0|-|0|0\n"
-		     "lower_code|TEXT|0|-|0|2\n"
-		     "doubled|INTEGER|0|-|0|3\n"
-		     "slug|TEXT|0|lower('X')|0|0\n"
-		     "geo|point|0|-|0|0\n"
-		     "note|TEXT|0|-|0|0\n");
-	assert_query(f,
-		     "SELECT name, \"unique\", origin, partial FROM pragma_index_list('orders') "
-		     "ORDER BY name",
-		     "ix_orders_lower_code|1|c|1\n"
-		     "ix_orders_status_day|0|c|0\n"
-		     "sqlite_autoindex_orders_1|1|u|0\n");
-	assert_query(f,
-		     "SELECT \"table\", \"from\", \"to\", on_update, on_delete "
-		     "FROM pragma_foreign_key_list('orders') ORDER BY id",
-		     "orgs|org_id|id|NO ACTION|CASCADE\n"
-		     "orders|small|id|SET NULL|NO ACTION\n");
+	mig_assert_query(f->db,
+			 "SELECT name, type, \"notnull\", coalesce(dflt_value, '-'), pk, hidden "
+			 "FROM pragma_table_xinfo('orders')",
+			 "id|INTEGER|1|-|1|0\n"
+			 "org_id|INTEGER|0|-|0|0\n"
+			 "status|VARCHAR(7)|1|'pending'|0|0\n"
+			 "total|NUMERIC(10, 2)|0|0|0|0\n"
+			 "ratio|FLOAT|0|-|0|0\n"
+			 "score|REAL|0|-|0|0\n"
+			 "flag|BOOLEAN|0|TRUE|0|0\n"
+			 "small|SMALLINT|0|-|0|0\n"
+			 "code|CHAR(3)|0|-|0|0\n"
+			 "label|VARCHAR(20)|0|-|0|0\n"
+			 "body|TEXT|0|-|0|0\n"
+			 "doc|TEXT|0|-|0|0\n"
+			 "token|CHAR(36)|0|-|0|0\n"
+			 "data|BLOB|0|-|0|0\n"
+			 "day|DATE|0|-|0|0\n"
+			 "at|TIME|0|-|0|0\n"
+			 "created_at|TIMESTAMP|1|CURRENT_TIMESTAMP|0|0\n"
+			 "seen_at|TIMESTAMPTZ|0|-|0|0\n"
+			 "span|INTERVAL|0|-|0|0\n"
+			 "lower_code|TEXT|0|-|0|2\n"
+			 "doubled|INTEGER|0|-|0|3\n"
+			 "slug|TEXT|0|lower('X')|0|0\n"
+			 "geo|point|0|-|0|0\n"
+			 "note|TEXT|0|-|0|0\n");
+	mig_assert_query(
+	    f->db,
+	    "SELECT name, \"unique\", origin, partial FROM pragma_index_list('orders') "
+	    "ORDER BY name",
+	    "ix_orders_lower_code|1|c|1\n"
+	    "ix_orders_status_day|0|c|0\n"
+	    "sqlite_autoindex_orders_1|1|u|0\n");
+	mig_assert_query(f->db,
+			 "SELECT \"table\", \"from\", \"to\", on_update, on_delete "
+			 "FROM pragma_foreign_key_list('orders') ORDER BY id",
+			 "orgs|org_id|id|NO ACTION|CASCADE\n"
+			 "orders|small|id|SET NULL|NO ACTION\n");
 	/* the rowid alias, AUTOINCREMENT, defaults, the collation and the checks work */
 	mig_assert_ok(mig_db_exec(f->db, "INSERT INTO orgs (name) VALUES ('Acme')"));
 	mig_assert_ok(mig_db_exec(f->db, "INSERT INTO orders (org_id, code) VALUES (1, 'ab')"));
-	assert_query(f,
-		     "SELECT o.id, o.status, o.total, o.flag, o.slug, o.lower_code, "
-		     "o.created_at IS NOT NULL, g.name = 'ACME' FROM orders o JOIN orgs g "
-		     "ON g.id = o.org_id",
-		     "1|pending|0|1|x|ab|1|1\n");
-	assert_query(f, "SELECT name, seq FROM sqlite_sequence", "orgs|1\n");
+	mig_assert_query(f->db,
+			 "SELECT o.id, o.status, o.total, o.flag, o.slug, o.lower_code, "
+			 "o.created_at IS NOT NULL, g.name = 'ACME' FROM orders o JOIN orgs g "
+			 "ON g.id = o.org_id",
+			 "1|pending|0|1|x|ab|1|1\n");
+	mig_assert_query(f->db, "SELECT name, seq FROM sqlite_sequence", "orgs|1\n");
 	mig_assert_fails_with(mig_db_exec(f->db, "INSERT INTO orders (status) VALUES ('lost')"),
 			      "sqlite error: CHECK constraint failed: order_status\n"
 			      "  statement: INSERT INTO orders (status) VALUES ('lost')");
@@ -347,13 +294,14 @@ static void test_sqlite_render_primary_keys(void **state)
 	/* a bigint primary key is a rowid alias: ids come by themselves */
 	mig_assert_ok(mig_db_exec(f->db, "INSERT INTO a DEFAULT VALUES; INSERT INTO a DEFAULT "
 					 "VALUES"));
-	assert_query(f, "SELECT id FROM a", "1\n2\n");
+	mig_assert_query(f->db, "SELECT id FROM a", "1\n2\n");
 	/* with autoincrement: false, a missing id is an error */
 	mig_assert_fails_with(mig_db_exec(f->db, "INSERT INTO b (v) VALUES ('x')"),
 			      "sqlite error: NOT NULL constraint failed: b.id\n"
 			      "  statement: INSERT INTO b (v) VALUES ('x')");
-	assert_query(f, "SELECT name, pk FROM pragma_table_info('c')", "x|1\ny|2\n");
-	assert_query(f, "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_sequence'", "0\n");
+	mig_assert_query(f->db, "SELECT name, pk FROM pragma_table_info('c')", "x|1\ny|2\n");
+	mig_assert_query(f->db, "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_sequence'",
+			 "0\n");
 	assert_render_fails(f, f->schema,
 			    "- create_table:\n"
 			    "    name: x\n"
@@ -399,9 +347,8 @@ static void test_sqlite_render_defaults(void **state)
 		   "\t\"l\" TEXT DEFAULT ' ( '\n"
 		   ");\n");
 	mig_assert_ok(mig_db_exec(f->db, "INSERT INTO t DEFAULT VALUES"));
-	assert_query(f,
-		     "SELECT a, b, c, d, e IS NOT NULL, hex(f), g, h, i, j, k, l FROM t",
-		     "-1|it's|x|Y|1|00FF|1500.0|ab|0|31|3| ( \n");
+	mig_assert_query(f->db, "SELECT a, b, c, d, e IS NOT NULL, hex(f), g, h, i, j, k, l FROM t",
+			 "-1|it's|x|Y|1|00FF|1500.0|ab|0|31|3| ( \n");
 }
 
 static void test_sqlite_render_table_ops(void **state)
@@ -449,15 +396,16 @@ static void test_sqlite_render_table_ops(void **state)
 		   "ALTER TABLE \"parent\" RENAME TO \"mother\";\n"
 		   "DROP INDEX \"ix_child_name\";\n");
 	/* the child's foreign key and the view follow the rename */
-	assert_query(f, "SELECT \"table\" FROM pragma_foreign_key_list('child')", "mother\n");
-	assert_query(f, "SELECT name FROM v", "a\n");
-	assert_query(f, "SELECT name FROM sqlite_master WHERE type = 'index'", "");
+	mig_assert_query(f->db, "SELECT \"table\" FROM pragma_foreign_key_list('child')",
+			 "mother\n");
+	mig_assert_query(f->db, "SELECT name FROM v", "a\n");
+	mig_assert_query(f->db, "SELECT name FROM sqlite_master WHERE type = 'index'", "");
 	assert_ops(f,
 		   "- drop_table: {name: child}\n"
 		   "- drop_table: {name: mother}\n",
 		   "DROP TABLE \"child\";\n"
 		   "DROP TABLE \"mother\";\n");
-	assert_query(f, "SELECT type, name FROM sqlite_master", "view|v\n");
+	mig_assert_query(f->db, "SELECT type, name FROM sqlite_master", "view|v\n");
 }
 
 static void test_sqlite_render_add_column(void **state)
@@ -502,9 +450,9 @@ static void test_sqlite_render_add_column(void **state)
 		   "\"state\" CHECK (\"st\" IN ('new', 'paid'));\n"
 		   "ALTER TABLE \"child\" ADD COLUMN \"len\" INTEGER GENERATED ALWAYS AS "
 		   "(length(name)) VIRTUAL;\n");
-	assert_query(f, "SELECT id, name, note, qty, parent_id, st, len FROM child",
-		     "1|a|NULL|0|NULL|paid|1\n"
-		     "2|b|NULL|0|NULL|paid|1\n");
+	mig_assert_query(f->db, "SELECT id, name, note, qty, parent_id, st, len FROM child",
+			 "1|a|NULL|0|NULL|paid|1\n"
+			 "2|b|NULL|0|NULL|paid|1\n");
 	/* what it cannot: a unique column, a non-constant default */
 	assert_ops(f,
 		   "- add_column: {table: child, column: {name: code, type: varchar(10),\n"
@@ -541,13 +489,13 @@ static void test_sqlite_render_add_column(void **state)
 			       true);
 	assert_non_null(strstr(sql, "CREATE TABLE \"_migrate_tmp_child\" ("));
 	free(sql);
-	assert_query(f, "SELECT id, name, qty, st, code, added IS NOT NULL FROM child",
-		     "1|a|0|paid|NULL|1\n"
-		     "2|b|0|paid|NULL|1\n");
-	assert_query(f, "SELECT name FROM pragma_index_list('child') ORDER BY name",
-		     "ix_child_name\n"
-		     "ix_child_parent_id\n"
-		     "sqlite_autoindex_child_1\n");
+	mig_assert_query(f->db, "SELECT id, name, qty, st, code, added IS NOT NULL FROM child",
+			 "1|a|0|paid|NULL|1\n"
+			 "2|b|0|paid|NULL|1\n");
+	mig_assert_query(f->db, "SELECT name FROM pragma_index_list('child') ORDER BY name",
+			 "ix_child_name\n"
+			 "ix_child_parent_id\n"
+			 "sqlite_autoindex_child_1\n");
 	assert_render_fails(f, f->schema,
 			    "- add_column: {table: child, column: {name: n, type: integer,\n"
 			    "               identity: true}}\n",
@@ -608,8 +556,8 @@ static void test_sqlite_render_drop_column(void **state)
 			 "- drop_column: {table: t, column: e}\n"
 			 "- drop_column: {table: t, column: d}\n",
 			 true);
-	assert_text(sql, "ALTER TABLE \"t\" DROP COLUMN \"e\";\n"
-			 "ALTER TABLE \"t\" DROP COLUMN \"d\";\n");
+	mig_assert_text(sql, "ALTER TABLE \"t\" DROP COLUMN \"e\";\n"
+			     "ALTER TABLE \"t\" DROP COLUMN \"d\";\n");
 	free(sql);
 	/* what the schema cannot tell uses the column stops the rebuild */
 	sql = render_ops(f, "- drop_index: {table: t, name: ix_t_f}\n"
@@ -634,10 +582,10 @@ static void test_sqlite_render_drop_column(void **state)
 	assert_true(mig_ends_with(sql, "PRAGMA foreign_keys = ON;\n"
 				       "ALTER TABLE \"t\" DROP COLUMN \"f\";\n"));
 	free(sql);
-	assert_query(f, "SELECT * FROM t", "1\n2\n");
-	assert_query(f, "SELECT sql FROM sqlite_master WHERE name = 't'",
-		     "CREATE TABLE \"t\" (\n"
-		     "\t\"id\" INTEGER NOT NULL PRIMARY KEY)\n");
+	mig_assert_query(f->db, "SELECT * FROM t", "1\n2\n");
+	mig_assert_query(f->db, "SELECT sql FROM sqlite_master WHERE name = 't'",
+			 "CREATE TABLE \"t\" (\n"
+			 "\t\"id\" INTEGER NOT NULL PRIMARY KEY)\n");
 	/* without the schema, SQLite itself judges */
 	struct mig_oplist ops;
 	struct mig_strlist stmts = MIG_STRLIST_INIT;
@@ -706,10 +654,10 @@ static void test_sqlite_render_alter_column(void **state)
 		   "PRAGMA legacy_alter_table = OFF;\n"
 		   "CREATE INDEX \"ix_t_b\" ON \"t\" (\"bb\");\n"
 		   "PRAGMA foreign_keys = ON;\n");
-	assert_query(f, "SELECT id, aa, bb FROM t", "1|x|1\n2|y|0\n");
-	assert_query(f, "SELECT name, \"notnull\", dflt_value FROM pragma_table_info('t')",
-		     "id|1|NULL\naa|0|'z'\nbb|1|0\n");
-	assert_query(f, "SELECT name FROM pragma_index_info('ix_t_b')", "bb\n");
+	mig_assert_query(f->db, "SELECT id, aa, bb FROM t", "1|x|1\n2|y|0\n");
+	mig_assert_query(f->db, "SELECT name, \"notnull\", dflt_value FROM pragma_table_info('t')",
+			 "id|1|NULL\naa|0|'z'\nbb|1|0\n");
+	mig_assert_query(f->db, "SELECT name FROM pragma_index_info('ix_t_b')", "bb\n");
 	/* a NULL left in a column made NOT NULL stops the copy */
 	mig_assert_ok(mig_db_exec(f->db, "INSERT INTO t (aa) VALUES (NULL)"));
 	struct mig_oplist ops;
@@ -729,7 +677,7 @@ static void test_sqlite_render_alter_column(void **state)
 			      "\"bb\") "
 			      "SELECT \"id\", \"aa\", \"bb\" FROM \"t\"");
 	mig_assert_ok(mig_db_rollback(f->db));
-	assert_query(f, "SELECT count(*) FROM t", "3\n");
+	mig_assert_query(f->db, "SELECT count(*) FROM t", "3\n");
 	mig_strlist_release(&stmts);
 	mig_oplist_release(&ops);
 }
@@ -781,48 +729,49 @@ static void test_sqlite_render_rebuild_keeps(void **state)
 				  "INSERT INTO part VALUES (1, 1), (2, 2);\n"));
 	struct mig_schema *s = reflect(f);
 	mig_assert_ok(mig_db_begin(f->db));
-	assert_query(f, "PRAGMA foreign_keys", "0\n");
+	mig_assert_query(f->db, "PRAGMA foreign_keys", "0\n");
 	run_op(f, s, "- alter_column: {table: item, column: name, type: text}\n");
 	mig_assert_ok(mig_db_dialect(f->db)->verify(f->db));
 	mig_assert_ok(mig_db_commit(f->db));
-	assert_query(f, "PRAGMA foreign_keys", "1\n");
+	mig_assert_query(f->db, "PRAGMA foreign_keys", "1\n");
 	mig_schema_free(s);
 
-	assert_query(f, "SELECT id, name, qty FROM item", "1|a|1\n2|b|1\n3|c|1\n");
-	assert_query(f, "SELECT count(*) FROM part", "2\n");
-	assert_query(f, "SELECT name, seq FROM sqlite_sequence", "item|4\n");
-	assert_query(f, "SELECT type, name, tbl_name FROM sqlite_master ORDER BY type, name",
-		     "index|ix_item_name|item\n"
-		     "table|item|item\n"
-		     "table|log|log\n"
-		     "table|part|part\n"
-		     "table|sqlite_sequence|sqlite_sequence\n"
-		     "trigger|item_ins|item\n"
-		     "view|item_names|item_names\n");
-	assert_query(f, "SELECT name, type FROM pragma_table_info('item')",
-		     "id|INTEGER\nname|TEXT\nqty|INTEGER\n");
-	assert_query(f, "SELECT sql FROM sqlite_master WHERE name = 'ix_item_name'",
-		     "CREATE INDEX \"ix_item_name\" ON \"item\" (\"name\") WHERE qty > 0\n");
-	assert_query(f, "SELECT * FROM item_names", "a\nb\nc\n");
+	mig_assert_query(f->db, "SELECT id, name, qty FROM item", "1|a|1\n2|b|1\n3|c|1\n");
+	mig_assert_query(f->db, "SELECT count(*) FROM part", "2\n");
+	mig_assert_query(f->db, "SELECT name, seq FROM sqlite_sequence", "item|4\n");
+	mig_assert_query(f->db,
+			 "SELECT type, name, tbl_name FROM sqlite_master ORDER BY type, name",
+			 "index|ix_item_name|item\n"
+			 "table|item|item\n"
+			 "table|log|log\n"
+			 "table|part|part\n"
+			 "table|sqlite_sequence|sqlite_sequence\n"
+			 "trigger|item_ins|item\n"
+			 "view|item_names|item_names\n");
+	mig_assert_query(f->db, "SELECT name, type FROM pragma_table_info('item')",
+			 "id|INTEGER\nname|TEXT\nqty|INTEGER\n");
+	mig_assert_query(f->db, "SELECT sql FROM sqlite_master WHERE name = 'ix_item_name'",
+			 "CREATE INDEX \"ix_item_name\" ON \"item\" (\"name\") WHERE qty > 0\n");
+	mig_assert_query(f->db, "SELECT * FROM item_names", "a\nb\nc\n");
 	/* the copy fired no trigger; the trigger fires again, the id is not
 	 * reused, the cascade still works */
 	mig_assert_ok(mig_db_exec(f->db, "INSERT INTO item (name) VALUES ('e'); "
 					 "DELETE FROM item WHERE id = 1"));
-	assert_query(f, "SELECT item_id, what FROM log",
-		     "1|insert\n2|insert\n3|insert\n4|insert\n5|insert\n");
-	assert_query(f, "SELECT id, item_id FROM part", "2|2\n");
-	assert_query(f, "PRAGMA integrity_check", "ok\n");
-	assert_query(f, "PRAGMA foreign_key_check", "");
+	mig_assert_query(f->db, "SELECT item_id, what FROM log",
+			 "1|insert\n2|insert\n3|insert\n4|insert\n5|insert\n");
+	mig_assert_query(f->db, "SELECT id, item_id FROM part", "2|2\n");
+	mig_assert_query(f->db, "PRAGMA integrity_check", "ok\n");
+	mig_assert_query(f->db, "PRAGMA foreign_key_check", "");
 
 	/* outside a transaction, the rebuild turns foreign keys off itself */
 	s = reflect(f);
 	run_op(f, s, "- alter_column: {table: item, column: qty, nullable: false}\n");
 	mig_schema_free(s);
-	assert_query(f, "PRAGMA foreign_keys", "1\n");
-	assert_query(f, "SELECT id, item_id FROM part", "2|2\n");
-	assert_query(f, "SELECT id, name, qty FROM item", "2|b|1\n3|c|1\n5|e|1\n");
-	assert_query(f, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'", "1\n");
-	assert_query(f, "SELECT name, seq FROM sqlite_sequence", "item|5\n");
+	mig_assert_query(f->db, "PRAGMA foreign_keys", "1\n");
+	mig_assert_query(f->db, "SELECT id, item_id FROM part", "2|2\n");
+	mig_assert_query(f->db, "SELECT id, name, qty FROM item", "2|b|1\n3|c|1\n5|e|1\n");
+	mig_assert_query(f->db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'", "1\n");
+	mig_assert_query(f->db, "SELECT name, seq FROM sqlite_sequence", "item|5\n");
 }
 
 /* The statements of a rebuild of table t into the definition body (the
@@ -900,19 +849,19 @@ static void test_sqlite_render_constraints(void **state)
 		       "\tCONSTRAINT \"fk_t_c\" FOREIGN KEY (\"c\") REFERENCES \"p\" (\"id\") "
 		       "ON DELETE RESTRICT\n",
 		       cols, "CREATE INDEX \"ix_t_c\" ON \"t\" (\"c\");\n");
-	assert_query(f, "SELECT sql FROM sqlite_master WHERE name = 't'",
-		     "CREATE TABLE \"t\" (\n"
-		     "\t\"a\" INTEGER NOT NULL CONSTRAINT \"pk_t\" PRIMARY KEY,\n"
-		     "\t\"b\" TEXT,\n"
-		     "\t\"c\" INTEGER,\n"
-		     "\tCONSTRAINT \"uq_t_b\" UNIQUE (\"b\", \"c\"),\n"
-		     "\tCONSTRAINT \"ck_t_a\" CHECK (a > 0),\n"
-		     "\tCONSTRAINT \"fk_t_c\" FOREIGN KEY (\"c\") REFERENCES \"p\" (\"id\") "
-		     "ON DELETE RESTRICT\n"
-		     ")\n");
-	assert_query(f, "SELECT * FROM t", "1|x|1\n2|y|2\n");
-	assert_query(f, "SELECT name FROM pragma_index_list('t') ORDER BY name",
-		     "ix_t_c\nsqlite_autoindex_t_1\n");
+	mig_assert_query(f->db, "SELECT sql FROM sqlite_master WHERE name = 't'",
+			 "CREATE TABLE \"t\" (\n"
+			 "\t\"a\" INTEGER NOT NULL CONSTRAINT \"pk_t\" PRIMARY KEY,\n"
+			 "\t\"b\" TEXT,\n"
+			 "\t\"c\" INTEGER,\n"
+			 "\tCONSTRAINT \"uq_t_b\" UNIQUE (\"b\", \"c\"),\n"
+			 "\tCONSTRAINT \"ck_t_a\" CHECK (a > 0),\n"
+			 "\tCONSTRAINT \"fk_t_c\" FOREIGN KEY (\"c\") REFERENCES \"p\" (\"id\") "
+			 "ON DELETE RESTRICT\n"
+			 ")\n");
+	mig_assert_query(f->db, "SELECT * FROM t", "1|x|1\n2|y|2\n");
+	mig_assert_query(f->db, "SELECT name FROM pragma_index_list('t') ORDER BY name",
+			 "ix_t_c\nsqlite_autoindex_t_1\n");
 	mig_assert_fails_with(mig_db_exec(f->db, "DELETE FROM p WHERE id = 1"),
 			      "sqlite error: FOREIGN KEY constraint failed\n"
 			      "  statement: DELETE FROM p WHERE id = 1");
@@ -939,8 +888,8 @@ static void test_sqlite_render_constraints(void **state)
 		       "\t\"b\" TEXT,\n"
 		       "\t\"c\" INTEGER\n",
 		       cols, "CREATE INDEX \"ix_t_c\" ON \"t\" (\"c\");\n");
-	assert_query(f, "SELECT * FROM t", "1|x|1\n2|y|2\n");
-	assert_query(f, "SELECT name FROM pragma_index_list('t')", "ix_t_c\n");
+	mig_assert_query(f->db, "SELECT * FROM t", "1|x|1\n2|y|2\n");
+	mig_assert_query(f->db, "SELECT name FROM pragma_index_list('t')", "ix_t_c\n");
 	mig_assert_ok(mig_db_exec(f->db, "DELETE FROM p WHERE id = 1"));
 }
 
@@ -973,8 +922,8 @@ static void test_sqlite_render_verify(void **state)
 			      "references a missing row of 'parent'");
 	assert_int_equal(mig_error_class_last(), MIG_ECLASS_DB);
 	mig_assert_ok(mig_db_rollback(f->db));
-	assert_query(f, "PRAGMA foreign_keys", "1\n");
-	assert_query(f, "SELECT count(*) FROM pragma_foreign_key_list('child')", "0\n");
+	mig_assert_query(f->db, "PRAGMA foreign_keys", "1\n");
+	mig_assert_query(f->db, "SELECT count(*) FROM pragma_foreign_key_list('child')", "0\n");
 	mig_schema_free(f->schema);
 	f->schema = before;
 
@@ -990,7 +939,7 @@ static void test_sqlite_render_verify(void **state)
 	mig_assert_ok(mig_db_exec(f->db, "INSERT INTO parent VALUES (7)"));
 	mig_assert_ok(impl->verify(f->db));
 	mig_assert_ok(mig_db_commit(f->db));
-	assert_query(f, "PRAGMA foreign_keys", "1\n");
+	mig_assert_query(f->db, "PRAGMA foreign_keys", "1\n");
 	/* enforced again after the commit */
 	mig_assert_fails_with(mig_db_exec(f->db, "INSERT INTO child VALUES (9, 9)"),
 			      "sqlite error: FOREIGN KEY constraint failed\n"
@@ -1061,8 +1010,8 @@ static void test_sqlite_render_enum(void **state)
 	mig_assert_fails_with(mig_db_exec(f->db, "INSERT INTO b (m) VALUES ('angry')"),
 			      "sqlite error: CHECK constraint failed: mood\n"
 			      "  statement: INSERT INTO b (m) VALUES ('angry')");
-	assert_query(f, "SELECT * FROM a", "1|sad\n2|cheerful\n");
-	assert_query(f, "SELECT * FROM b", "NULL|x\nok|y\n");
+	mig_assert_query(f->db, "SELECT * FROM a", "1|sad\n2|cheerful\n");
+	mig_assert_query(f->db, "SELECT * FROM b", "NULL|x\nok|y\n");
 	/* a value there already, with if_not_exists: nothing to do */
 	assert_ops(f, "- add_enum_value: {name: mood, value: ok, if_not_exists: true}\n", "");
 
@@ -1097,7 +1046,7 @@ static void test_sqlite_render_enum(void **state)
 		mig_assert_ok(mig_db_exec(f->db, stmts.v[i]));
 	}
 	char *both = xasprintf("%s%s", want, b);
-	assert_text(got.buf, both);
+	mig_assert_text(got.buf, both);
 	free(both);
 	free(b);
 	free(want);
@@ -1113,7 +1062,7 @@ static void test_sqlite_render_enum(void **state)
 	mig_assert_ok(mig_db_exec(f->db, stmts.v[0]));
 	mig_assert_ok(mig_db_exec(f->db, "INSERT INTO a (m) VALUES ('exuberant'); "
 					 "INSERT INTO c (m) VALUES ('exuberant')"));
-	assert_query(f, "SELECT * FROM a", "1|sad\n2|cheerful\n3|exuberant\n");
+	mig_assert_query(f->db, "SELECT * FROM a", "1|sad\n2|cheerful\n3|exuberant\n");
 	mig_strlist_release(&stmts);
 	mig_oplist_release(&ops);
 	mig_schema_free(s);
@@ -1143,10 +1092,10 @@ static void test_sqlite_render_bulk_insert_and_sql(void **state)
 		   "UPDATE t SET name = 'pg' || 'lite' WHERE id = 2; UPDATE t SET ok = 0 WHERE id "
 		   "= "
 		   "3;\n");
-	assert_query(f, "SELECT id, typeof(id), name, ok, score FROM t",
-		     "1|integer|it's|1|2.5\n"
-		     "2|integer|pglite|0|-2000.0\n"
-		     "3|integer|a \"b\" -- c|0|0.0\n");
+	mig_assert_query(f->db, "SELECT id, typeof(id), name, ok, score FROM t",
+			 "1|integer|it's|1|2.5\n"
+			 "2|integer|pglite|0|-2000.0\n"
+			 "3|integer|a \"b\" -- c|0|0.0\n");
 	assert_render_fails(f, f->schema, "- sql: {mysql: SELECT 1}\n",
 			    "ops.yaml:1:3: sql has no text for dialect 'sqlite' (it has: mysql)");
 }
@@ -1189,12 +1138,13 @@ static void test_sqlite_render_nasty_names(void **state)
 			       "- rename_table: {name: \"we\\\"ird tåble\", new_name: \"from\"}\n",
 			       true);
 	free(sql);
-	assert_query(f, "SELECT \"select\", \"order\", \"\"\"q\"\"\", \"ü ber\" FROM \"from\"",
-		     "1|o'k|it's|x'y\n2|o'k|naïve|x'y\n");
-	assert_query(f, "SELECT name FROM pragma_table_info('from')",
-		     "select\norder\n\"q\"\nü ber\n");
-	assert_query(f, "SELECT name FROM pragma_index_list('from')", "ix \"1\"\n");
-	assert_query(f, "SELECT name FROM pragma_index_info('ix \"1\"')", "order\n");
+	mig_assert_query(f->db,
+			 "SELECT \"select\", \"order\", \"\"\"q\"\"\", \"ü ber\" FROM \"from\"",
+			 "1|o'k|it's|x'y\n2|o'k|naïve|x'y\n");
+	mig_assert_query(f->db, "SELECT name FROM pragma_table_info('from')",
+			 "select\norder\n\"q\"\nü ber\n");
+	mig_assert_query(f->db, "SELECT name FROM pragma_index_list('from')", "ix \"1\"\n");
+	mig_assert_query(f->db, "SELECT name FROM pragma_index_info('ix \"1\"')", "order\n");
 	mig_assert_fails_with(mig_db_exec(f->db, "INSERT INTO \"from\" (\"\"\"q\"\"\") VALUES "
 						 "('no')"),
 			      "sqlite error: CHECK constraint failed: sel\"ect\n"
@@ -1266,8 +1216,9 @@ static void test_sqlite_render_rebuild_round_trip(void **state)
 	struct mig_schema *first = reflect(f);
 	struct mig_str want = MIG_STR_INIT, got = MIG_STR_INIT;
 	dump_schema(&want, first, false);
-	char *rows_before = query(f, "SELECT * FROM \"Artist\", album, track, counters, "
-				     "rowid_desc, edge ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11");
+	char *rows_before = mig_test_query_text(
+	    f->db, "SELECT * FROM \"Artist\", album, track, counters, "
+		   "rowid_desc, edge ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11");
 	mig_assert_ok(mig_db_begin(f->db));
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		/* a check that holds and its removal: two rebuilds, nothing changed */
@@ -1288,14 +1239,16 @@ static void test_sqlite_render_rebuild_round_trip(void **state)
 	mig_assert_ok(mig_db_commit(f->db));
 	struct mig_schema *second = reflect(f);
 	dump_schema(&got, second, false);
-	assert_text(got.buf, want.buf);
-	char *rows_after = query(f, "SELECT * FROM \"Artist\", album, track, counters, "
-				    "rowid_desc, edge ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11");
-	assert_text(rows_after, rows_before);
-	assert_query(f, "SELECT name FROM sqlite_master WHERE type IN ('trigger', 'view') "
-			"ORDER BY name",
-		     "album_titles\nalbum_touch\n");
-	assert_query(f, "PRAGMA integrity_check", "ok\n");
+	mig_assert_text(got.buf, want.buf);
+	char *rows_after = mig_test_query_text(
+	    f->db, "SELECT * FROM \"Artist\", album, track, counters, "
+		   "rowid_desc, edge ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11");
+	mig_assert_text(rows_after, rows_before);
+	mig_assert_query(f->db,
+			 "SELECT name FROM sqlite_master WHERE type IN ('trigger', 'view') "
+			 "ORDER BY name",
+			 "album_titles\nalbum_touch\n");
+	mig_assert_query(f->db, "PRAGMA integrity_check", "ok\n");
 	free(rows_before);
 	free(rows_after);
 	mig_str_release(&want);

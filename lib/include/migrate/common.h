@@ -152,6 +152,9 @@ bool mig_streq(const char *a, const char *b);      /* NULL-safe */
 bool mig_strieq(const char *a, const char *b);     /* NULL-safe, ASCII case-insensitive */
 bool mig_starts_with(const char *s, const char *prefix);
 bool mig_ends_with(const char *s, const char *suffix);
+/* s is a decimal number as SQL and YAML 1.2 write one: [-+]digits[.digits][e[-+]digits]
+ * (digits on at least one side of the point). */
+bool mig_is_decimal(const char *s);
 char *mig_strtrim(char *s);                        /* in place; returns s moved past spaces */
 void mig_str_lower(char *s);                       /* ASCII, in place */
 

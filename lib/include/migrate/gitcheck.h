@@ -17,10 +17,10 @@
 /* ---- findings and the report ---- */
 
 enum mig_finding_kind {
-	MIG_FINDING_HISTORY_REWRITE = 0, /* "history-rewrite": a merged revision file edited or deleted */
+	MIG_FINDING_HISTORY_REWRITE = 0, /* "history-rewrite": a merged file edited or deleted */
 	MIG_FINDING_MULTIPLE_HEADS,      /* "multiple-heads": more than one head after the merge */
 	MIG_FINDING_STALE_BRANCH,        /* "stale-branch": a new revision on an old head */
-	MIG_FINDING_APPLIED_CHANGED,     /* "applied-changed": a file changed since it was applied */
+	MIG_FINDING_APPLIED_CHANGED,     /* "applied-changed": a file changed since applied */
 	MIG_FINDING_APPLIED_NO_FILE,     /* "applied-without-file": applied, but no file has it */
 	MIG_FINDING_MODEL_CHANGE,        /* "model-change": the models differ from the revisions */
 	MIG_FINDING_NOT_APPLIED,         /* "not-applied": a revision the database lacks */
@@ -200,9 +200,11 @@ int mig_gitcheck_scratch_schema(const char *url, const struct mig_revgraph *g,
  * revisions (revisions: the schema they produce) nor the models (declared)
  * explain, one finding of kind drift each: what compare would drop both to
  * turn the database into the revisions' schema and into the models (tables,
- * columns, indexes, constraints, enums). */
+ * columns, indexes, constraints, enums). With approximate (the revisions
+ * have sql ops), the findings are warnings. */
 int mig_gitcheck_drift(const struct mig_dialect_impl *impl, const struct mig_schema *reflected,
 		       const struct mig_schema *revisions, const struct mig_schema *declared,
-		       const struct mig_compare_opts *opts, struct mig_report *report);
+		       const struct mig_compare_opts *opts, bool approximate,
+		       struct mig_report *report);
 
 #endif

@@ -168,6 +168,14 @@ struct mig_op {
 	MIG_VEC(struct mig_sql_text) sql_dialects;
 };
 
+/* Set the error "path:line:column: <op>: <message>" (without the position
+ * when the op has none), the form every problem of an op as written takes.
+ * mig_op_error sets a FILE-class error and returns MIG_ERROR;
+ * mig_op_error_code sets one of class klass and returns code. */
+int mig_op_error(const struct mig_op *op, const char *fmt, ...) MIG_PRINTF(2, 3);
+int mig_op_error_code(const struct mig_op *op, int code, enum mig_error_class klass,
+		      const char *fmt, ...) MIG_PRINTF(4, 5);
+
 /* A list of ops that owns them and all their strings: pool's arena holds
  * every string and definition (pool has no tables of its own). */
 struct mig_oplist {

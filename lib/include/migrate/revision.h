@@ -89,6 +89,10 @@ struct mig_revision_file {
  * Every problem of the header and the ops is reported as
  * "path:line:column: message" in one FILE-class error. */
 int mig_revision_load_full(const char *path, struct mig_revision_file **out);
+/* The same from the file's text, already read: len bytes followed by a NUL
+ * (as mig_file_read leaves them); path is for the messages. */
+int mig_revision_parse_full(const char *path, const char *text, size_t len,
+			    struct mig_revision_file **out);
 void mig_revision_file_free(struct mig_revision_file *f);
 
 /* ---- a new revision: id, slug, date, file name ---- */
