@@ -28,13 +28,11 @@ static int branches_exec(struct mig_ctx *ctx, int argc, char **argv)
 			mig_cmd_print_help(&cmd_branches_entry, stdout);
 			return 0;
 		default:
-			fprintf(stderr, "usage: migrate %s\n", cmd_branches_entry.usage);
-			return MIG_EXIT_USAGE;
+			return mig_cmd_bad_option(&cmd_branches_entry);
 		}
 	}
 	if (optind < argc) {
-		return mig_cmd_usage_error(&cmd_branches_entry, "unexpected argument '%s'",
-					   argv[optind]);
+		return mig_cmd_unexpected_argument(&cmd_branches_entry, argv[optind]);
 	}
 	if (mig_revgraph_load_config(&g, &ctx->cfg) < 0) {
 		rc = mig_cmd_fail();

@@ -37,13 +37,11 @@ static int current_exec(struct mig_ctx *ctx, int argc, char **argv)
 			mig_cmd_print_help(&cmd_current_entry, stdout);
 			return 0;
 		default:
-			fprintf(stderr, "usage: migrate %s\n", cmd_current_entry.usage);
-			return MIG_EXIT_USAGE;
+			return mig_cmd_bad_option(&cmd_current_entry);
 		}
 	}
 	if (optind < argc) {
-		return mig_cmd_usage_error(&cmd_current_entry, "unexpected argument '%s'",
-					   argv[optind]);
+		return mig_cmd_unexpected_argument(&cmd_current_entry, argv[optind]);
 	}
 	char *versions = mig_config_versions_dir(&ctx->cfg);
 	bool have_files = mig_path_is_dir(versions);

@@ -60,16 +60,14 @@ static int edit_exec(struct mig_ctx *ctx, int argc, char **argv)
 			mig_cmd_print_help(&cmd_edit_entry, stdout);
 			return 0;
 		default:
-			fprintf(stderr, "usage: migrate %s\n", cmd_edit_entry.usage);
-			return MIG_EXIT_USAGE;
+			return mig_cmd_bad_option(&cmd_edit_entry);
 		}
 	}
 	if (optind >= argc) {
 		return mig_cmd_usage_error(&cmd_edit_entry, "missing the revision to edit");
 	}
 	if (optind + 1 < argc) {
-		return mig_cmd_usage_error(&cmd_edit_entry, "unexpected argument '%s'",
-					   argv[optind + 1]);
+		return mig_cmd_unexpected_argument(&cmd_edit_entry, argv[optind + 1]);
 	}
 	if (mig_revgraph_load_config(&g, &ctx->cfg) < 0 ||
 	    mig_revgraph_resolve_one(g, argv[optind], NULL, &r) < 0) {

@@ -38,13 +38,11 @@ static int heads_exec(struct mig_ctx *ctx, int argc, char **argv)
 			mig_cmd_print_help(&cmd_heads_entry, stdout);
 			return 0;
 		default:
-			fprintf(stderr, "usage: migrate %s\n", cmd_heads_entry.usage);
-			return MIG_EXIT_USAGE;
+			return mig_cmd_bad_option(&cmd_heads_entry);
 		}
 	}
 	if (optind < argc) {
-		return mig_cmd_usage_error(&cmd_heads_entry, "unexpected argument '%s'",
-					   argv[optind]);
+		return mig_cmd_unexpected_argument(&cmd_heads_entry, argv[optind]);
 	}
 	if (mig_revgraph_load_config(&g, &ctx->cfg) < 0) {
 		rc = mig_cmd_fail();

@@ -43,16 +43,14 @@ static int init_exec(struct mig_ctx *ctx, int argc, char **argv)
 			mig_cmd_print_help(&cmd_init_entry, stdout);
 			return 0;
 		default:
-			fprintf(stderr, "usage: migrate %s\n", cmd_init_entry.usage);
-			return MIG_EXIT_USAGE;
+			return mig_cmd_bad_option(&cmd_init_entry);
 		}
 	}
 	if (optind >= argc) {
 		return mig_cmd_usage_error(&cmd_init_entry, "missing DIR");
 	}
 	if (optind + 1 < argc) {
-		return mig_cmd_usage_error(&cmd_init_entry, "unexpected argument '%s'",
-					   argv[optind + 1]);
+		return mig_cmd_unexpected_argument(&cmd_init_entry, argv[optind + 1]);
 	}
 	if (mig_templates_find_dir(&dir) < 0) {
 		rc = mig_cmd_fail();

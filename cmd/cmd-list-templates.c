@@ -21,13 +21,11 @@ static int list_templates_exec(struct mig_ctx *ctx, int argc, char **argv)
 			mig_cmd_print_help(&cmd_list_templates_entry, stdout);
 			return 0;
 		default:
-			fprintf(stderr, "usage: migrate %s\n", cmd_list_templates_entry.usage);
-			return MIG_EXIT_USAGE;
+			return mig_cmd_bad_option(&cmd_list_templates_entry);
 		}
 	}
 	if (optind < argc) {
-		return mig_cmd_usage_error(&cmd_list_templates_entry, "unexpected argument '%s'",
-					   argv[optind]);
+		return mig_cmd_unexpected_argument(&cmd_list_templates_entry, argv[optind]);
 	}
 	if (mig_templates_find_dir(&dir) < 0 || mig_templates_list(dir, &list) < 0) {
 		rc = mig_cmd_fail();

@@ -35,8 +35,7 @@ static int merge_exec(struct mig_ctx *ctx, int argc, char **argv)
 			mig_cmd_print_help(&cmd_merge_entry, stdout);
 			goto done;
 		default:
-			fprintf(stderr, "usage: migrate %s\n", cmd_merge_entry.usage);
-			rc = MIG_EXIT_USAGE;
+			rc = mig_cmd_bad_option(&cmd_merge_entry);
 			goto done;
 		}
 	}

@@ -69,8 +69,7 @@ static int reflect_exec(struct mig_ctx *ctx, int argc, char **argv)
 			mig_cmd_print_help(&cmd_reflect_entry, stdout);
 			return 0;
 		default:
-			fprintf(stderr, "usage: migrate %s\n", cmd_reflect_entry.usage);
-			return MIG_EXIT_USAGE;
+			return mig_cmd_bad_option(&cmd_reflect_entry);
 		}
 	}
 	/* the output may also be given as the one argument: reflect - */
@@ -78,8 +77,7 @@ static int reflect_exec(struct mig_ctx *ctx, int argc, char **argv)
 		output = argv[optind++];
 	}
 	if (optind < argc) {
-		return mig_cmd_usage_error(&cmd_reflect_entry, "unexpected argument '%s'",
-					   argv[optind]);
+		return mig_cmd_unexpected_argument(&cmd_reflect_entry, argv[optind]);
 	}
 	if (!output) {
 		output = "-";

@@ -30,16 +30,14 @@ static int show_exec(struct mig_ctx *ctx, int argc, char **argv)
 			mig_cmd_print_help(&cmd_show_entry, stdout);
 			return 0;
 		default:
-			fprintf(stderr, "usage: migrate %s\n", cmd_show_entry.usage);
-			return MIG_EXIT_USAGE;
+			return mig_cmd_bad_option(&cmd_show_entry);
 		}
 	}
 	if (optind >= argc) {
 		return mig_cmd_usage_error(&cmd_show_entry, "missing the revision to show");
 	}
 	if (optind + 1 < argc) {
-		return mig_cmd_usage_error(&cmd_show_entry, "unexpected argument '%s'",
-					   argv[optind + 1]);
+		return mig_cmd_unexpected_argument(&cmd_show_entry, argv[optind + 1]);
 	}
 	if (mig_revgraph_load_config(&g, &ctx->cfg) < 0 ||
 	    mig_revgraph_resolve(g, argv[optind], NULL, &revs) < 0) {

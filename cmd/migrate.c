@@ -75,6 +75,17 @@ int mig_cmd_usage_error(const struct mig_cmd *cmd, const char *fmt, ...)
 	return MIG_EXIT_USAGE;
 }
 
+int mig_cmd_bad_option(const struct mig_cmd *cmd)
+{
+	fprintf(stderr, "usage: migrate %s\n", cmd->usage);
+	return MIG_EXIT_USAGE;
+}
+
+int mig_cmd_unexpected_argument(const struct mig_cmd *cmd, const char *arg)
+{
+	return mig_cmd_usage_error(cmd, "unexpected argument '%s'", arg);
+}
+
 int mig_cmd_fail(void)
 {
 	fprintf(stderr, "error: %s\n", mig_error_last());

@@ -36,6 +36,11 @@ struct mig_cmd {
 void mig_cmd_print_help(const struct mig_cmd *cmd, FILE *f);
 /* For a command's getopt loop: print a usage error and return exit code 2. */
 int mig_cmd_usage_error(const struct mig_cmd *cmd, const char *fmt, ...) MIG_PRINTF(2, 3);
+/* For a command's getopt loop, on an option getopt refused (it has said why):
+ * print "usage: migrate <usage>" and return exit code 2. */
+int mig_cmd_bad_option(const struct mig_cmd *cmd);
+/* The usage error for an argument the command does not take: exit code 2. */
+int mig_cmd_unexpected_argument(const struct mig_cmd *cmd, const char *arg);
 /* Print "error: <mig_error_last()>" and return the matching exit code. */
 int mig_cmd_fail(void);
 /* Open the database named by the configuration (for commands that connect

@@ -240,8 +240,12 @@ static int pg_exec_batch(struct mig_db *db, const struct mig_strlist *stmts, siz
 		return mig_db_error(PQerrorMessage(pg->conn), NULL,
 				    "postgresql error: cannot enter pipeline mode");
 	}
+	/* a Flush after each statement makes the server send its answer at
+	 * once rather than with the Sync, so each arrives (and the progress
+	 * of the statements is known) as the statement ends */
 	while (sent < stmts->n &&
-	       PQsendQueryParams(pg->conn, stmts->v[sent], 0, NULL, NULL, NULL, NULL, 0) == 1) {
+	       PQsendQueryParams(pg->conn, stmts->v[sent], 0, NULL, NULL, NULL, NULL, 0) == 1 &&
+	       PQsendFlushRequest(pg->conn) == 1) {
 		sent++;
 	}
 	if (sent < stmts->n) {
@@ -282,8 +286,8 @@ static int pg_exec_batch(struct mig_db *db, const struct mig_strlist *stmts, siz
 		rc = mig_db_error(send_error, stmts->v[sent], "postgresql error");
 	}
 	if ((lost || !synced || PQexitPipelineMode(pg->conn) != 1) && rc == 0) {
-		rc = mig_db_error(PQerrorMessage(pg->conn), *done < stmts->n ? stmts->v[*done] : NULL,
-				  "postgresql error");
+		const char *at = *done < stmts->n ? stmts->v[*done] : NULL;
+		rc = mig_db_error(PQerrorMessage(pg->conn), at, "postgresql error");
 	}
 	free(send_error);
 	return rc;

@@ -6,6 +6,7 @@
 #include "dialect.h"
 #include "migrate/compare.h"
 #include "migrate/reflect.h"
+#include "strmap.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -857,6 +858,10 @@ struct cmp {
 	struct mig_strlist check_names;  /* names given to unnamed checks */
 	struct mig_strlist freed_names;  /* names of the checks of a table being dropped */
 	struct mig_arena arena;          /* scratch strings */
+	/* the tables of decl and work by schema and name, once the renames
+	 * are done (thousands of tables are looked up by name) */
+	struct mig_strmap decl_tables;
+	struct mig_strmap work_tables;
 };
 
 static void hint(struct cmp *c, const char *fmt, ...) MIG_PRINTF(2, 3);
@@ -871,6 +876,37 @@ static void hint(struct cmp *c, const char *fmt, ...)
 	} else {
 		free(s);
 	}
+}
+
+static const char *table_key(struct cmp *c, const char *schema, const char *name)
+{
+	return mig_arena_printf(&c->arena, "%s\x01%s", schema ? schema : "", name);
+}
+
+static void index_tables(struct cmp *c, const struct mig_schema *s, struct mig_strmap *m)
+{
+	mig_strmap_reserve(m, s->tables.n);
+	for (size_t i = 0; i < s->tables.n; i++) {
+		const struct mig_table *t = &s->tables.v[i];
+		mig_strmap_put(m, table_key(c, t->schema, t->name), (void *)t);
+	}
+}
+
+/* A table of the models, or of the database (after the renames). */
+static const struct mig_table *decl_table(struct cmp *c, const char *schema, const char *name)
+{
+	char *key = xasprintf("%s\x01%s", schema ? schema : "", name);
+	const struct mig_table *t = mig_strmap_get(&c->decl_tables, key);
+	free(key);
+	return t;
+}
+
+static const struct mig_table *work_table(struct cmp *c, const char *schema, const char *name)
+{
+	char *key = xasprintf("%s\x01%s", schema ? schema : "", name);
+	const struct mig_table *t = mig_strmap_get(&c->work_tables, key);
+	free(key);
+	return t;
 }
 
 /* "schema.name" or "name" (scratch string). */
@@ -2114,7 +2150,7 @@ static bool target_ready(struct cmp *c, const struct mig_table *t,
 			return created[i];
 		}
 	}
-	const struct mig_table *rt = mig_schema_find_table(c->work, f->ref_schema, f->ref_table);
+	const struct mig_table *rt = work_table(c, f->ref_schema, f->ref_table);
 	if (!rt) {
 		return false;
 	}
@@ -2342,7 +2378,7 @@ static int compare_tables(struct cmp *c)
 			}
 			continue;
 		}
-		const struct mig_table *rt = mig_schema_find_table(c->work, dt->schema, dt->name);
+		const struct mig_table *rt = work_table(c, dt->schema, dt->name);
 		if (!rt) {
 			mig_vec_push(&news, dt);
 		} else if ((rc = compare_table(c, dt, rt)) < 0) {
@@ -2352,7 +2388,7 @@ static int compare_tables(struct cmp *c)
 	for (size_t i = 0; i < c->work->tables.n; i++) {
 		const struct mig_table *rt = &c->work->tables.v[i];
 		if (considered(c, rt->schema, rt->name) &&
-		    !mig_schema_find_table(c->decl, rt->schema, rt->name)) {
+		    !decl_table(c, rt->schema, rt->name)) {
 			mig_vec_push(&gone, rt);
 		}
 	}
@@ -2511,6 +2547,9 @@ static int apply_renames(struct cmp *c)
  * declare): dropped last. */
 static int drop_enums(struct cmp *c, const struct mig_schema *reflected)
 {
+	if (!reflected->enums.n) {
+		return 0;
+	}
 	struct mig_oplist all;
 	mig_oplist_init(&all);
 	for (int p = 0; p < P_DROP_ENUM; p++) {
@@ -2681,8 +2720,12 @@ int mig_compare(const struct mig_dialect_impl *impl, const struct mig_schema *de
 	for (int p = 0; p < P_COUNT; p++) {
 		mig_oplist_init(&c.phase[p]);
 	}
-	if ((rc = apply_renames(&c)) < 0 || (rc = compare_enums(&c)) < 0 ||
-	    (rc = compare_tables(&c)) < 0) {
+	if ((rc = apply_renames(&c)) < 0) {
+		goto done;
+	}
+	index_tables(&c, c.decl, &c.decl_tables);
+	index_tables(&c, c.work, &c.work_tables);
+	if ((rc = compare_enums(&c)) < 0 || (rc = compare_tables(&c)) < 0) {
 		goto done;
 	}
 	create_needed_enums(&c);
@@ -2694,7 +2737,7 @@ int mig_compare(const struct mig_dialect_impl *impl, const struct mig_schema *de
 	for (int p = 0; p < P_COUNT; p++) {
 		mig_oplist_extend(&up, &c.phase[p]);
 	}
-	rc = invert(&c, &up, reflected, downgrade);
+	rc = up.ops.n ? invert(&c, &up, reflected, downgrade) : 0;
 	if (rc == 0) {
 		mig_oplist_extend(upgrade, &up);
 	}
@@ -2705,6 +2748,8 @@ done:
 	}
 	mig_strlist_release(&c.needed_enums);
 	mig_strlist_release(&c.check_names);
+	mig_strmap_release(&c.decl_tables);
+	mig_strmap_release(&c.work_tables);
 	mig_strlist_release(&c.hint_buf);
 	mig_schema_free(c.work);
 	mig_arena_release(&c.arena);

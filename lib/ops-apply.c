@@ -237,7 +237,8 @@ static int apply_rename_table(struct mig_schema *s, const struct mig_op *op)
 		if (prefix == 0) {
 			o->detail = to;
 		} else if (prefix > 0) {
-			o->detail = mig_arena_printf(&s->arena, "%.*s%s", (int)prefix, o->detail, to);
+			o->detail =
+				mig_arena_printf(&s->arena, "%.*s%s", (int)prefix, o->detail, to);
 		}
 	}
 	t->name = to;

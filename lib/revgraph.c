@@ -16,6 +16,7 @@
 
 #include "revision.h"
 #include "strmap.h"
+#include "ydoc.h"
 
 struct mig_revgraph {
 	struct mig_arena arena;
@@ -1762,33 +1763,7 @@ void mig_json_string(struct mig_str *out, const char *s)
 		mig_str_add(out, "null");
 		return;
 	}
-	mig_str_addch(out, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"':
-			mig_str_add(out, "\\\"");
-			break;
-		case '\\':
-			mig_str_add(out, "\\\\");
-			break;
-		case '\n':
-			mig_str_add(out, "\\n");
-			break;
-		case '\r':
-			mig_str_add(out, "\\r");
-			break;
-		case '\t':
-			mig_str_add(out, "\\t");
-			break;
-		default:
-			if (*p < 0x20) {
-				mig_str_addf(out, "\\u%04x", *p);
-			} else {
-				mig_str_addch(out, (char)*p);
-			}
-		}
-	}
-	mig_str_addch(out, '"');
+	mig_quoted_string(out, s, false);
 }
 
 static void json_strings(struct mig_str *out, const char *const *v, size_t n)

@@ -830,8 +830,20 @@ int mig_revision_load_full(const char *path, struct mig_revision_file **out)
 int mig_revision_parse_full(const char *path, const char *text, size_t len,
 			    struct mig_revision_file **out)
 {
-	struct mig_revision_file *f = xcalloc(1, sizeof(*f));
 	struct mig_diags dg = MIG_DIAGS_INIT;
+	int rc = mig_revision_parse_full_into(path, text, len, &dg, out);
+	if (mig_diags_finish(&dg) < 0) {
+		rc = MIG_ERROR;
+	}
+	mig_diags_release(&dg);
+	return rc;
+}
+
+int mig_revision_parse_full_into(const char *path, const char *text, size_t len,
+				 struct mig_diags *dg, struct mig_revision_file **out)
+{
+	struct mig_revision_file *f = xcalloc(1, sizeof(*f));
+	size_t before = dg->nerrors;
 	struct mig_ydoc d;
 	struct rawhdr raw;
 	int rc = MIG_ERROR;
@@ -840,9 +852,9 @@ int mig_revision_parse_full(const char *path, const char *text, size_t len,
 	mig_oplist_init(&f->downgrade);
 	f->rev = mig_arena_alloc(&f->arena, sizeof(*f->rev));
 	const char *apath = mig_arena_strdup(&f->arena, path);
-	if (mig_ydoc_load(&d, apath, text, len, &dg) == 0) {
+	if (mig_ydoc_load(&d, apath, text, len, dg) == 0) {
 		if (header_from_doc(&d, &f->arena, &raw) == 0 || raw.line) {
-			build(apath, &raw, &f->arena, &dg, f->rev);
+			build(apath, &raw, &f->arena, dg, f->rev);
 			yaml_node_t *root = mig_ydoc_root(&d);
 			yaml_node_t *up = mig_ymap_get(&d, root, "upgrade");
 			yaml_node_t *down = mig_ymap_get(&d, root, "downgrade");
@@ -857,14 +869,11 @@ int mig_revision_parse_full(const char *path, const char *text, size_t len,
 		}
 	}
 	mig_ydoc_release(&d);
-	if (mig_diags_finish(&dg) < 0) {
-		goto done;
+	if (dg->nerrors == before) {
+		*out = f;
+		f = NULL;
+		rc = 0;
 	}
-	*out = f;
-	f = NULL;
-	rc = 0;
-done:
-	mig_diags_release(&dg);
 	mig_revision_file_free(f);
 	return rc;
 }

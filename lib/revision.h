@@ -13,4 +13,10 @@
 int mig_revision_parse_into(const char *path, const char *text, size_t len, struct mig_arena *a,
 			    struct mig_diags *dg, struct mig_revision *r);
 
+/* mig_revision_parse_full with the problems added to dg instead of set as
+ * the error, so that files can be parsed on several threads. Returns
+ * MIG_ERROR (and *out untouched) when this file had problems. */
+int mig_revision_parse_full_into(const char *path, const char *text, size_t len,
+				 struct mig_diags *dg, struct mig_revision_file **out);
+
 #endif

@@ -5,8 +5,12 @@
 #include "dialect.h"
 #include "dialects/version.h"
 #include "migrate/runner.h"
+#include "revision.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <git2.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -235,17 +239,26 @@ static void error_restore(struct saved_error *s, const char *suffix)
 
 /* ---- public helpers ---- */
 
-int mig_run_checksum_data(const char *data, size_t len, char *hex)
+/* The git blob id of data into hex, without setting the error (libgit2
+ * initialised by the caller). */
+static bool blob_id(const char *data, size_t len, char *hex)
 {
 	git_oid oid;
+	if (git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) != 0) {
+		return false;
+	}
+	git_oid_tostr(hex, 41, &oid);
+	return true;
+}
+
+int mig_run_checksum_data(const char *data, size_t len, char *hex)
+{
 	int rc = 0;
 	git_libgit2_init();
-	if (git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) != 0) {
+	if (!blob_id(data, len, hex)) {
 		const git_error *e = git_error_last();
 		rc = mig_error(MIG_ECLASS_OS, "cannot compute a git blob id: %s",
 			       e ? e->message : "unknown error");
-	} else {
-		git_oid_tostr(hex, 41, &oid);
 	}
 	git_libgit2_shutdown();
 	return rc;
@@ -416,8 +429,17 @@ static void queue_clear(struct run *r)
  * reported failed); r->reported then tells the callers not to add to it. */
 static int flush(struct run *r)
 {
+	struct mark next = { 0 };
+	bool carry = false;
 	size_t done = 0;
 	int rc = 0;
+	/* the step being rendered, none of whose statements is queued yet,
+	 * begins with the next flush */
+	if (r->marks.n > r->marks_fired && !r->marks.v[r->marks.n - 1].end &&
+	    r->marks.v[r->marks.n - 1].pos == r->queue.n) {
+		next = r->marks.v[--r->marks.n];
+		carry = true;
+	}
 	fire_marks(r, 0);
 	if (r->queue.n) {
 		rc = r->impl->exec_batch(r->db, &r->queue, &done, on_batch_done, r);
@@ -430,6 +452,10 @@ static int flush(struct run *r)
 		r->reported = true;
 	}
 	queue_clear(r);
+	if (rc == 0 && carry) {
+		next.pos = 0;
+		mig_vec_push(&r->marks, next);
+	}
 	return rc;
 }
 
@@ -705,12 +731,90 @@ static void items_release(struct run *r)
 	r->items = NULL;
 }
 
+/* A file's content into buf, without setting the error. */
+static bool read_quiet(const char *path, struct mig_str *buf)
+{
+	char chunk[16384];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		return false;
+	}
+	mig_str_reset(buf);
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno != EINTR) {
+			close(fd);
+			return false;
+		}
+		if (n > 0) {
+			mig_str_addn(buf, chunk, (size_t)n);
+		}
+	}
+	close(fd);
+	return true;
+}
+
+/* One share of the plan's files, read and parsed on a thread of its own.
+ * Nothing here sets the error, which is not per thread: a share that meets a
+ * problem stops, and the files are then read again in one pass, which
+ * reports it. */
+struct load_job {
+	struct run *r;
+	size_t from, to;
+	bool failed;
+};
+
+static void load_range(struct load_job *j)
+{
+	struct mig_str buf = MIG_STR_INIT;
+	struct mig_diags dg = MIG_DIAGS_INIT;
+	for (size_t i = j->from; i < j->to && !j->failed; i++) {
+		const char *path = j->r->plan.steps.v[i].rev->path;
+		struct item *it = &j->r->items[i];
+		j->failed = !read_quiet(path, &buf) || !blob_id(buf.buf, buf.len, it->checksum);
+		if (!j->failed) {
+			j->failed = mig_revision_parse_full_into(path, buf.buf, buf.len, &dg,
+								 &it->file) < 0;
+		}
+	}
+	mig_diags_release(&dg);
+	mig_str_release(&buf);
+}
+
+static void *load_thread(void *arg)
+{
+	load_range(arg);
+	return NULL;
+}
+
+/* Files per thread below which a second thread costs more than it saves. */
+#define LOAD_THREAD_MIN 128
+
 /* Read every revision file of the plan, so that a broken file stops the run
- * before anything runs. */
+ * before anything runs: on two threads when there are many. */
 static int load_items(struct run *r)
 {
-	r->items = xcalloc(r->plan.steps.n + 1, sizeof(*r->items));
-	for (size_t i = 0; i < r->plan.steps.n; i++) {
+	size_t n = r->plan.steps.n;
+	r->items = xcalloc(n + 1, sizeof(*r->items));
+	if (n >= 2 * LOAD_THREAD_MIN && sysconf(_SC_NPROCESSORS_ONLN) >= 2) {
+		struct load_job jobs[2] = { { r, 0, n / 2, false }, { r, n / 2, n, false } };
+		pthread_t th;
+		bool threaded = pthread_create(&th, NULL, load_thread, &jobs[1]) == 0;
+		load_range(&jobs[0]);
+		if (threaded) {
+			pthread_join(th, NULL);
+		} else {
+			load_range(&jobs[1]);
+		}
+		if (!jobs[0].failed && !jobs[1].failed) {
+			return 0;
+		}
+		for (size_t i = 0; i < n; i++) {
+			mig_revision_file_free(r->items[i].file);
+			r->items[i].file = NULL;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
 		const struct mig_revision *rev = r->plan.steps.v[i].rev;
 		char *data = NULL;
 		size_t len;
@@ -1012,6 +1116,7 @@ static int run_ops(struct run *r, const struct mig_oplist *ops, size_t *done, st
 			if (rc < 0) {
 				goto done;
 			}
+			fire_marks(r, 0); /* the step begins, if it had not */
 		}
 		for (size_t k = 0; k < sql.n; k++) {
 			f->stmt = k;
@@ -1026,7 +1131,8 @@ static int run_ops(struct run *r, const struct mig_oplist *ops, size_t *done, st
 		if (r->schema && !r->stale) {
 			/* SQLite rewrites the triggers that name a renamed table:
 			 * the SQL recorded for them is read again */
-			bool triggers = op->kind == MIG_OP_RENAME_TABLE && has_trigger_sql(r->schema);
+			bool triggers = op->kind == MIG_OP_RENAME_TABLE &&
+					has_trigger_sql(r->schema);
 			int arc = mig_schema_apply(r->schema, op);
 			if (arc != 0) {
 				/* an sql op, or an op the reflected schema does not
@@ -1264,6 +1370,7 @@ static int run_step(struct run *r, size_t i)
 		if (flush(r) < 0) {
 			free(e.msg);
 		} else {
+			fire_marks(r, 0); /* this step's beginning */
 			error_restore(&e, NULL);
 		}
 	}

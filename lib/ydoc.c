@@ -431,16 +431,8 @@ static bool plain_ok(const char *s)
 	return true;
 }
 
-void mig_yaml_scalar(struct mig_str *out, const char *s)
+void mig_quoted_string(struct mig_str *out, const char *s, bool yaml)
 {
-	if (!s) {
-		mig_str_add(out, "null");
-		return;
-	}
-	if (plain_ok(s)) {
-		mig_str_add(out, s);
-		return;
-	}
 	mig_str_addch(out, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		switch (*p) {
@@ -459,26 +451,22 @@ void mig_yaml_scalar(struct mig_str *out, const char *s)
 		case '\r':
 			mig_str_add(out, "\\r");
 			break;
-		case 0xc2:
-			/* NEL is a line break to YAML */
-			if (p[1] == 0x85) {
+		default:
+			if (!yaml) {
+				if (*p < 0x20) {
+					mig_str_addf(out, "\\u%04x", *p);
+				} else {
+					mig_str_addch(out, (char)*p);
+				}
+			} else if (*p == 0xc2 && p[1] == 0x85) {
+				/* NEL is a line break to YAML */
 				mig_str_add(out, "\\N");
 				p++;
-			} else {
-				mig_str_addch(out, (char)*p);
-			}
-			break;
-		case 0xe2:
-			/* so are LINE SEPARATOR and PARAGRAPH SEPARATOR */
-			if (p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
+			} else if (*p == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
+				/* so are LINE SEPARATOR and PARAGRAPH SEPARATOR */
 				mig_str_add(out, p[2] == 0xa8 ? "\\L" : "\\P");
 				p += 2;
-			} else {
-				mig_str_addch(out, (char)*p);
-			}
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f) {
+			} else if (*p < 0x20 || *p == 0x7f) {
 				mig_str_addf(out, "\\x%02x", *p);
 			} else {
 				mig_str_addch(out, (char)*p);
@@ -486,6 +474,19 @@ void mig_yaml_scalar(struct mig_str *out, const char *s)
 		}
 	}
 	mig_str_addch(out, '"');
+}
+
+void mig_yaml_scalar(struct mig_str *out, const char *s)
+{
+	if (!s) {
+		mig_str_add(out, "null");
+		return;
+	}
+	if (plain_ok(s)) {
+		mig_str_add(out, s);
+		return;
+	}
+	mig_quoted_string(out, s, true);
 }
 
 void mig_yaml_flow_seq(struct mig_str *out, const char *const *items, size_t n)

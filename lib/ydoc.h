@@ -89,6 +89,11 @@ int mig_ynode_strings(struct mig_ydoc *d, const yaml_node_t *n, const char *key,
 
 /* ---- writer ---- */
 
+/* Append s double-quoted, with \" \\ \n \t \r escaped, and the other
+ * control characters as JSON writes them (\u00XX); with yaml, as YAML writes
+ * them (\xXX) along with DEL and what YAML reads as a line break (NEL, LINE
+ * SEPARATOR, PARAGRAPH SEPARATOR). */
+void mig_quoted_string(struct mig_str *out, const char *s, bool yaml);
 /* Append s as a YAML scalar: plain when that reads back as the same string,
  * else double-quoted with escapes. */
 void mig_yaml_scalar(struct mig_str *out, const char *s);

@@ -6,7 +6,7 @@
 #   bench/autogen/run.sh [URL]
 #
 # For each size in BENCH_SIZES (default "1000 5000"):
-#   (a) in sync: the schema loaded with psql (one transaction) into a
+#   (a) in sync: the schema loaded with psql (a transaction per 500 tables) into a
 #       database; `migrate check` against `alembic revision --autogenerate`.
 #       Alembic 1.8 (Debian's) has no `check` command; autogenerate is the
 #       nearest: it compares the models with the database and writes a

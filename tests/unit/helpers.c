@@ -66,6 +66,24 @@ char *mig_test_write(const char *dir, const char *name, const char *text)
 	return path;
 }
 
+struct mig_db *mig_test_sqlite_open(char **dir_out)
+{
+	char *dir = mig_test_tmpdir();
+	char *url = xasprintf("sqlite:///%s/test.db", dir);
+	struct mig_db *db = NULL;
+	mig_assert_ok(mig_db_open(&db, url));
+	free(url);
+	*dir_out = dir;
+	return db;
+}
+
+void mig_test_sqlite_close(struct mig_db *db, char *dir)
+{
+	mig_db_close(db);
+	mig_test_rmtree(dir);
+	free(dir);
+}
+
 void mig_test_show_difference(const char *got, const char *want)
 {
 	size_t line = 1;

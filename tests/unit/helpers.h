@@ -23,6 +23,11 @@ void mig_test_rmtree(const char *dir);
 /* Write text to dir/name (creating folders); returns the path (new string). */
 char *mig_test_write(const char *dir, const char *name, const char *text);
 
+/* A new SQLite database file in a new folder; *dir_out (new string) is the
+ * folder, for mig_test_sqlite_close, which closes db and removes the folder. */
+struct mig_db *mig_test_sqlite_open(char **dir_out);
+void mig_test_sqlite_close(struct mig_db *db, char *dir);
+
 /* Assert that two texts are the same; on failure print the first line where
  * they differ and got in full (cmocka's own printing truncates). */
 #define mig_assert_text(got, want) mig_assert_text_at((got), (want), __FILE__, __LINE__)

@@ -777,9 +777,11 @@ static void test_ops_apply_tables(void **state)
 static void add_object(struct mig_schema *s, enum mig_object_kind kind, const char *schema,
 		       const char *name, const char *detail, const char *sql)
 {
-	struct mig_object o = { kind, mig_arena_strdup(&s->arena, schema),
-				mig_arena_strdup(&s->arena, name),
-				mig_arena_strdup(&s->arena, detail), mig_arena_strdup(&s->arena, sql) };
+	struct mig_object o = { kind };
+	o.schema = mig_arena_strdup(&s->arena, schema);
+	o.name = mig_arena_strdup(&s->arena, name);
+	o.detail = mig_arena_strdup(&s->arena, detail);
+	o.sql = mig_arena_strdup(&s->arena, sql);
 	mig_vec_push(&s->objects, o);
 }
 

@@ -8,25 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A new database file in a new folder; *dir_out to remove afterwards. */
-static struct mig_db *open_temp_db(char **dir_out)
-{
-	char *dir = mig_test_tmpdir();
-	char *url = xasprintf("sqlite:///%s/test.db", dir);
-	struct mig_db *db = NULL;
-	mig_assert_ok(mig_db_open(&db, url));
-	free(url);
-	*dir_out = dir;
-	return db;
-}
-
-static void close_temp_db(struct mig_db *db, char *dir)
-{
-	mig_db_close(db);
-	mig_test_rmtree(dir);
-	free(dir);
-}
-
 /* The tables and enums of s (not its objects and warnings). */
 static char *dump_tables(const struct mig_schema *s)
 {
@@ -125,7 +106,7 @@ static void test_sqlite_reflect_rich(void **state)
 {
 	(void)state;
 	char *dir;
-	struct mig_db *db = open_temp_db(&dir);
+	struct mig_db *db = mig_test_sqlite_open(&dir);
 	mig_assert_ok(mig_db_exec(db, rich_ddl));
 	struct mig_strlist exclude = MIG_STRLIST_INIT;
 	mig_strlist_push(&exclude, "tmp_*");
@@ -298,7 +279,7 @@ static void test_sqlite_reflect_rich(void **state)
 	assert_round_trip(s, "rich.yaml");
 	mig_schema_free(s);
 	mig_strlist_release(&exclude);
-	close_temp_db(db, dir);
+	mig_test_sqlite_close(db, dir);
 }
 
 /* Reflecting n generated tables (each with an index, a unique constraint, a
@@ -306,7 +287,7 @@ static void test_sqlite_reflect_rich(void **state)
 static unsigned long queries_for(size_t n)
 {
 	char *dir;
-	struct mig_db *db = open_temp_db(&dir);
+	struct mig_db *db = mig_test_sqlite_open(&dir);
 	struct mig_str ddl = MIG_STR_INIT;
 	mig_str_add(&ddl, "BEGIN;\n");
 	for (size_t i = 0; i < n; i++) {
@@ -332,7 +313,7 @@ static unsigned long queries_for(size_t n)
 	assert_int_equal(t->fks.n, 1);
 	assert_string_equal(t->fks.v[0].ref_table, "t0");
 	mig_schema_free(s);
-	close_temp_db(db, dir);
+	mig_test_sqlite_close(db, dir);
 	return count;
 }
 
@@ -363,7 +344,7 @@ static void test_sqlite_reflect_real_schemas(void **state)
 		char *sql;
 		mig_assert_ok(mig_file_read(path, &sql, NULL));
 		char *dir;
-		struct mig_db *db = open_temp_db(&dir);
+		struct mig_db *db = mig_test_sqlite_open(&dir);
 		mig_assert_ok(mig_db_exec(db, sql));
 		struct mig_schema *s = NULL;
 		mig_assert_ok(mig_db_reflect(db, NULL, &s));
@@ -414,7 +395,7 @@ static void test_sqlite_reflect_real_schemas(void **state)
 		mig_strlist_release(&sorted);
 		mig_strlist_release(&want);
 		mig_schema_free(s);
-		close_temp_db(db, dir);
+		mig_test_sqlite_close(db, dir);
 		free(sql);
 		free(path);
 	}

@@ -21,10 +21,7 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof(*f));
-	f->dir = mig_test_tmpdir();
-	char *url = xasprintf("sqlite:///%s/test.db", f->dir);
-	mig_assert_ok(mig_db_open(&f->db, url));
-	free(url);
+	f->db = mig_test_sqlite_open(&f->dir);
 	f->impl = mig_db_dialect(f->db);
 	f->schema = mig_schema_new();
 	*state = f;
@@ -34,10 +31,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	mig_db_close(f->db);
+	mig_test_sqlite_close(f->db, f->dir);
 	mig_schema_free(f->schema);
-	mig_test_rmtree(f->dir);
-	free(f->dir);
 	free(f);
 	return 0;
 }
