@@ -27,7 +27,9 @@ struct mig_dialect_impl {
 	 * many succeeded; on failure the error is the one exec would give for
 	 * stmts->v[*done] (the driver's message and the statement), the ones
 	 * after it did not run, and the transaction is aborted. on_done, when
-	 * not NULL, is called with the index of each statement as it succeeds. */
+	 * not NULL, is called with the index of each statement that succeeds
+	 * as its answer arrives, which is as the statement ends: the runner
+	 * tells each revision's progress and duration from it. */
 	int (*exec_batch)(struct mig_db *db, const struct mig_strlist *stmts, size_t *done,
 			  void (*on_done)(void *arg, size_t i), void *arg);
 	int (*query)(struct mig_db *db, const char *sql, struct mig_rows *out);

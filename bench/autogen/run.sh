@@ -95,6 +95,8 @@ migrate_project() {
 url = $2
 script_location = %(here)s/migrations
 models = $gen/models
+# Alembic's autogenerate makes its version table in the same database
+exclude_tables = alembic_version
 EOF
 	cp "$root/templates/generic/migrations/script.yaml.tmpl" "$1/migrations/"
 }

@@ -14,6 +14,10 @@
 # drops the database bench_runner beside it. Without a PostgreSQL server the
 # SQLite half still runs.
 #
+# On PostgreSQL two floors are timed too: the revisions' own statements sent
+# by psql one at a time (one round trip each), and the same statements sent
+# as one string (one round trip for all: the server's own time).
+#
 # Environment: COUNT (1000), RUNS (10 for migrate), ALEMBIC_RUNS (3),
 # WORK (a temporary folder, removed at the end), RESULTS (where hyperfine's
 # markdown tables go; default WORK).
@@ -98,6 +102,14 @@ if ((have_pg)); then
 		--export-markdown "$results/postgresql-psql.md" \
 		--command-name "psql -f (the DDL alone)" \
 		"psql -X -q -v ON_ERROR_STOP=1 -d '$pg_url' -f $work/ddl.sql >/dev/null"
+	# the server alone: the same statements as one string, in one round trip
+	# (psql -c sends it as one simple query), so nothing waits on the client
+	hyperfine --warmup 1 --runs "$runs" --prepare "$pg_reset" \
+		--export-markdown "$results/postgresql-server.md" \
+		--command-name "psql -c (the DDL alone, one round trip)" \
+		"psql -X -q -v ON_ERROR_STOP=1 -d '$pg_url' -c \"\$(cat $work/ddl.sql)\" >/dev/null"
 	eval "$pg_reset"
 	psql -X -q -d "$pg_admin" -c 'DROP DATABASE IF EXISTS bench_runner WITH (FORCE)' >/dev/null 2>&1
 fi
+echo
+echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
