@@ -2246,33 +2246,63 @@ static void create_tables(struct cmp *c, const struct tlist *news, size_t *op_at
 	free(created);
 }
 
-static bool references(const struct cmp *c, const struct mig_table *from,
-		       const struct mig_table *to)
+/* The key of table schema.name in a map of tables: names compared as
+ * names_eq does (ASCII case folded on MySQL). A new string. */
+static char *fk_target_key(const struct cmp *c, const char *schema, const char *name)
 {
-	for (size_t k = 0; k < from->fks.n; k++) {
-		const struct mig_foreign_key *f = &from->fks.v[k];
-		if (names_eq(c, f->ref_table, to->name) && mig_streq(f->ref_schema, to->schema)) {
-			return true;
+	char *k = xasprintf("%s\x1f%s", schema ? schema : "", name);
+	if (c->d == &rules_my) {
+		for (char *p = k; *p; p++) {
+			*p = (char)tolower((unsigned char)*p);
 		}
 	}
-	return false;
+	return k;
 }
 
 /* drop_table for each table the models no longer have, each before the
  * tables it references; in a cycle the foreign keys that point at the first
- * table left are dropped first. */
+ * table left are dropped first. Each round drops the first table (in the
+ * order of gone) that no table left references: refs[i] counts the tables
+ * left that reference table i, so a round costs O(n), not a scan of every
+ * foreign key of every pair. */
 static void drop_tables(struct cmp *c, const struct tlist *gone, size_t *op_at)
 {
 	bool *dropped = xcalloc(gone->n + 1, sizeof(bool));
+	size_t *refs = xcalloc(gone->n + 1, sizeof(size_t));
+	/* targets.v[k]: the tables of gone that table k references (each once,
+	 * itself left out) */
+	MIG_VEC(size_t) *targets = xcalloc(gone->n + 1, sizeof(*targets));
+	struct mig_strmap index = MIG_STRMAP_INIT;
+	struct mig_strlist keys = MIG_STRLIST_INIT;
+	mig_strmap_reserve(&index, gone->n);
+	for (size_t i = 0; i < gone->n; i++) {
+		char *k = fk_target_key(c, gone->v[i]->schema, gone->v[i]->name);
+		mig_strlist_push_owned(&keys, k);
+		mig_strmap_put(&index, k, (void *)(uintptr_t)(i + 1));
+	}
+	for (size_t k = 0; k < gone->n; k++) {
+		const struct mig_table *t = gone->v[k];
+		for (size_t j = 0; j < t->fks.n; j++) {
+			char *key = fk_target_key(c, t->fks.v[j].ref_schema, t->fks.v[j].ref_table);
+			uintptr_t hit = (uintptr_t)mig_strmap_get(&index, key);
+			free(key);
+			if (!hit || hit - 1 == k) {
+				continue;
+			}
+			size_t to = hit - 1, seen = 0;
+			while (seen < targets[k].n && targets[k].v[seen] != to) {
+				seen++;
+			}
+			if (seen == targets[k].n) {
+				mig_vec_push(&targets[k], to);
+				refs[to]++;
+			}
+		}
+	}
 	for (size_t done = 0; done < gone->n; done++) {
 		size_t pick = gone->n;
 		for (size_t i = 0; i < gone->n && pick == gone->n; i++) {
-			bool free_to_go = !dropped[i];
-			for (size_t k = 0; free_to_go && k < gone->n; k++) {
-				free_to_go = k == i || dropped[k] ||
-					     !references(c, gone->v[k], gone->v[i]);
-			}
-			if (free_to_go) {
+			if (!dropped[i] && refs[i] == 0) {
 				pick = i;
 			}
 		}
@@ -2299,7 +2329,17 @@ static void drop_tables(struct cmp *c, const struct tlist *gone, size_t *op_at)
 		op_at[pick] = c->phase[P_DROP_TABLE].ops.n;
 		push(c, P_DROP_TABLE, &op);
 		dropped[pick] = true;
+		for (size_t j = 0; j < targets[pick].n; j++) {
+			refs[targets[pick].v[j]]--;
+		}
 	}
+	for (size_t k = 0; k < gone->n; k++) {
+		mig_vec_free(&targets[k]);
+	}
+	free(targets);
+	mig_strmap_release(&index);
+	mig_strlist_release(&keys);
+	free(refs);
 	free(dropped);
 }
 

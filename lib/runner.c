@@ -6,10 +6,10 @@
 #include "dialects/version.h"
 #include "migrate/runner.h"
 #include "revision.h"
+#include "sha1.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <git2.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -239,29 +239,29 @@ static void error_restore(struct saved_error *s, const char *suffix)
 
 /* ---- public helpers ---- */
 
-/* The git blob id of data into hex, without setting the error (libgit2
- * initialised by the caller). */
-static bool blob_id(const char *data, size_t len, char *hex)
+/* The git blob id of data into hex: the SHA-1 of "blob <length>\0" and
+ * the data. */
+static void blob_id(const char *data, size_t len, char *hex)
 {
-	git_oid oid;
-	if (git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) != 0) {
-		return false;
+	struct mig_sha1 c;
+	unsigned char id[20];
+	char head[32];
+	int n = snprintf(head, sizeof(head), "blob %zu", len);
+	mig_sha1_init(&c);
+	mig_sha1_update(&c, head, (size_t)n + 1);
+	mig_sha1_update(&c, data, len);
+	mig_sha1_final(&c, id);
+	for (size_t i = 0; i < sizeof(id); i++) {
+		hex[2 * i] = "0123456789abcdef"[id[i] >> 4];
+		hex[2 * i + 1] = "0123456789abcdef"[id[i] & 15];
 	}
-	git_oid_tostr(hex, 41, &oid);
-	return true;
+	hex[40] = '\0';
 }
 
 int mig_run_checksum_data(const char *data, size_t len, char *hex)
 {
-	int rc = 0;
-	git_libgit2_init();
-	if (!blob_id(data, len, hex)) {
-		const git_error *e = git_error_last();
-		rc = mig_error(MIG_ECLASS_OS, "cannot compute a git blob id: %s",
-			       e ? e->message : "unknown error");
-	}
-	git_libgit2_shutdown();
-	return rc;
+	blob_id(data, len, hex);
+	return 0;
 }
 
 int mig_run_checksum(const char *path, char *hex)
@@ -771,8 +771,9 @@ static void load_range(struct load_job *j)
 	for (size_t i = j->from; i < j->to && !j->failed; i++) {
 		const char *path = j->r->plan.steps.v[i].rev->path;
 		struct item *it = &j->r->items[i];
-		j->failed = !read_quiet(path, &buf) || !blob_id(buf.buf, buf.len, it->checksum);
+		j->failed = !read_quiet(path, &buf);
 		if (!j->failed) {
+			blob_id(buf.buf, buf.len, it->checksum);
 			j->failed = mig_revision_parse_full_into(path, buf.buf, buf.len, &dg,
 								 &it->file) < 0;
 		}
@@ -1275,6 +1276,10 @@ static void step_end(struct run *r, size_t i, long ms)
 		progress(r, MIG_RUN_STEP_END, st, ms, d);
 		free(d);
 	}
+	/* nothing reads the step's ops any more: freed now, which in a batch
+	 * is while the database runs the statements after them */
+	mig_revision_file_free(r->items[i].file);
+	r->items[i].file = NULL;
 }
 
 /* The step failed at op (nops: after its ops, in the foreign key check):
@@ -1441,16 +1446,16 @@ static int run_steps(struct run *r)
 				return rc;
 			}
 		}
-		rc = run_step(r, i);
-		if (rc < 0) {
-			return rc;
-		}
-		bool last = i + 1 == r->plan.steps.n;
 		/* PostgreSQL lets no statement use an enum value added in the
 		 * same transaction (unsafe use of new value): the revisions after
 		 * one that adds a value run in a new transaction */
 		bool enum_commit = (r->impl->caps & MIG_CAP_NATIVE_ENUMS) &&
 				   adds_enum_value(step_ops(r, i));
+		rc = run_step(r, i);
+		if (rc < 0) {
+			return rc;
+		}
+		bool last = i + 1 == r->plan.steps.n;
 		if (r->tx_ddl && !last && (r->per_rev || !tx || enum_commit)) {
 			if (tx) {
 				rc = tx_commit(r);
@@ -1841,10 +1846,7 @@ int mig_run(struct mig_db *db, const struct mig_dialect_impl *impl, const struct
 	r.ropts.include_schemas = cfg->include_schemas;
 	r.ropts.exclude_tables = &cfg->exclude_tables;
 
-	/* held for the run: each init of the library (its TLS backend) is slow */
-	git_libgit2_init();
 	rc = db ? run_online(&r) : run_offline(&r);
-	git_libgit2_shutdown();
 
 	items_release(&r);
 	mig_plan_release(&r.plan);

@@ -11,6 +11,8 @@
 #       Alembic 1.8 (Debian's) has no `check` command; autogenerate is the
 #       nearest: it compares the models with the database and writes a
 #       revision, empty here. Each run starts without revision files.
+#       `migrate diff` (the comparison alone: check also verifies the applied
+#       revisions and looks for drift) is timed too.
 #   (b) from empty: `migrate revision --autogenerate` against `alembic
 #       revision --autogenerate` on an empty database (both write a revision
 #       that creates every table).
@@ -192,6 +194,8 @@ for n in $sizes; do
 	echo "bench/autogen: timing $n tables" >&2
 	hyperfine --warmup 1 --runs "$runs" --export-json "$tmp/m-check$n.json" \
 		-n "migrate check ($n)" "cd '$ms' && '$migrate' check >/dev/null" >&2
+	hyperfine --warmup 1 --runs "$runs" --export-json "$tmp/m-diff$n.json" \
+		-n "migrate diff ($n)" "cd '$ms' && '$migrate' diff >/dev/null" >&2
 	hyperfine --warmup 1 --runs "$al_runs" --export-json "$tmp/a-check$n.json" \
 		--prepare "rm -f '$as'/versions/*.py" \
 		-n "alembic revision --autogenerate, in sync ($n)" \
@@ -245,6 +249,8 @@ print("|---:|---|---:|---:|---:|")
 for n in sizes:
     for what, m, a in (("in sync: \`migrate check\` / \`alembic revision --autogenerate\`",
                         "m-check", "a-check"),
+                       ("in sync: \`migrate diff\` / \`alembic revision --autogenerate\`",
+                        "m-diff", "a-check"),
                        ("from empty: \`revision --autogenerate\`", "m-auto", "a-auto")):
         rm, ra = load(m + n), load(a + n)
         print("| %s | %s | %s | %s | %.1f× |" % (format(int(n), ","), what, cell(rm), cell(ra),

@@ -294,6 +294,27 @@ static void test_runner_checksum(void **state)
 	assert_string_equal(hex, "ce013625030ba8dba906f756967f9e9ca394464a");
 	mig_assert_ok(mig_run_checksum_data("", 0, hex));
 	assert_string_equal(hex, "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
+	/* lengths on each side of SHA-1's 64-byte blocks and of its padding */
+	static const struct {
+		size_t len;
+		const char *id;
+	} cases[] = {
+		{ 55, "4c68c05028fd6376f52e939b790a57f767b59b74" },
+		{ 56, "bcc8f63645e1e308ec0d461c851522beef17bf95" },
+		{ 63, "8044e8b077d2e3bd6b51201469966029d2bdcbc3" },
+		{ 64, "85c1ced2408a638af43cbbc65d896fa057ab8e71" },
+		{ 65, "bdadee07281b2020a0c5bdf1703a53f55ca5ccd8" },
+		{ 1000, "f05c3c76ea47de4081ed0b821349d5c62a8e8461" },
+	};
+	char text[1000];
+	for (size_t i = 0; i < sizeof(text); i++) {
+		text[i] = (char)('a' + i % 26);
+	}
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		/* what `git hash-object` prints for the first len bytes of text */
+		mig_assert_ok(mig_run_checksum_data(text, cases[i].len, hex));
+		assert_string_equal(hex, cases[i].id);
+	}
 }
 
 static int stamp(struct fx *f, const char *const *targets, size_t n, bool purge)
