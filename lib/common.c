@@ -305,6 +305,10 @@ struct mig_arena_block {
 	_Alignas(16) unsigned char data[];
 };
 
+/* The first block of an arena, and the size its blocks double up to: an
+ * arena that stays small (there is one per revision file read in full) takes
+ * little memory. */
+#define ARENA_FIRST 1024
 #define ARENA_BLOCK 65536
 
 void *mig_arena_alloc(struct mig_arena *a, size_t n)
@@ -312,11 +316,18 @@ void *mig_arena_alloc(struct mig_arena *a, size_t n)
 	n = (n + 15) & ~(size_t)15;
 	struct mig_arena_block *b = a->head;
 	if (!b || b->size - b->used < n) {
-		size_t sz = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
+		bool one_off = n > ARENA_BLOCK / 4;
+		size_t sz = n;
+		if (!one_off) {
+			sz = !b ? ARENA_FIRST : b->size >= ARENA_BLOCK / 2 ? ARENA_BLOCK : 2 * b->size;
+			while (sz < n) {
+				sz *= 2;
+			}
+		}
 		struct mig_arena_block *nb = xmalloc(sizeof(*nb) + sz);
 		nb->used = 0;
 		nb->size = sz;
-		if (b && sz != ARENA_BLOCK) {
+		if (b && one_off) {
 			/* a large one-off: keep the current block at the head */
 			nb->next = b->next;
 			b->next = nb;

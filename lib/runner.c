@@ -101,6 +101,7 @@ struct run {
 };
 
 static int load_declared(struct run *r);
+static int reflect(struct run *r);
 static void step_begin(struct run *r, size_t i);
 static void step_end(struct run *r, size_t i, long ms);
 static void step_failed(struct run *r, size_t i, size_t op);
@@ -791,34 +792,57 @@ static void *load_thread(void *arg)
 /* Files per thread below which a second thread costs more than it saves. */
 #define LOAD_THREAD_MIN 128
 
-/* Read every revision file of the plan, so that a broken file stops the run
- * before anything runs: on two threads when there are many. */
-static int load_items(struct run *r)
+/* The plan's files being read on threads of their own (started[t]). */
+struct loader {
+	struct load_job jobs[2];
+	pthread_t th[2];
+	bool started[2];
+};
+
+/* Start reading the plan's files on two threads when there are many, so
+ * that the caller can do something else meanwhile; load_finish waits for
+ * them (or reads the files itself). */
+static void load_start(struct run *r, struct loader *l)
 {
 	size_t n = r->plan.steps.n;
+	memset(l, 0, sizeof(*l));
 	r->items = xcalloc(n + 1, sizeof(*r->items));
-	if (n >= 2 * LOAD_THREAD_MIN && sysconf(_SC_NPROCESSORS_ONLN) >= 2) {
-		struct load_job jobs[2] = { { r, 0, n / 2, false }, { r, n / 2, n, false } };
-		pthread_t th;
-		bool threaded = pthread_create(&th, NULL, load_thread, &jobs[1]) == 0;
-		load_range(&jobs[0]);
-		if (threaded) {
-			pthread_join(th, NULL);
-		} else {
-			load_range(&jobs[1]);
+	if (n < 2 * LOAD_THREAD_MIN || sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+		return;
+	}
+	for (size_t t = 0; t < 2; t++) {
+		struct load_job j = { r, n * t / 2, n * (t + 1) / 2, false };
+		l->jobs[t] = j;
+		l->started[t] = pthread_create(&l->th[t], NULL, load_thread, &l->jobs[t]) == 0;
+	}
+}
+
+/* Every file of the plan read, so that a broken file stops the run before
+ * anything runs. A file the threads could not read or parse is read again
+ * here, in plan order, so that the error is the one of the first such file. */
+static int load_finish(struct run *r, struct loader *l)
+{
+	size_t n = r->plan.steps.n;
+	bool threaded = false, failed = false;
+	for (size_t t = 0; t < 2; t++) {
+		if (l->started[t]) {
+			pthread_join(l->th[t], NULL);
+			threaded = true;
+		} else if (l->jobs[t].r) {
+			load_range(&l->jobs[t]);
+			threaded = true;
 		}
-		if (!jobs[0].failed && !jobs[1].failed) {
-			return 0;
-		}
-		for (size_t i = 0; i < n; i++) {
-			mig_revision_file_free(r->items[i].file);
-			r->items[i].file = NULL;
-		}
+		failed = failed || l->jobs[t].failed;
+	}
+	if (threaded && !failed) {
+		return 0;
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct mig_revision *rev = r->plan.steps.v[i].rev;
 		char *data = NULL;
 		size_t len;
+		mig_revision_file_free(r->items[i].file);
+		r->items[i].file = NULL;
 		if (mig_file_read(rev->path, &data, &len) < 0) {
 			return MIG_ERROR;
 		}
@@ -832,6 +856,13 @@ static int load_items(struct run *r)
 		}
 	}
 	return 0;
+}
+
+static int load_items(struct run *r)
+{
+	struct loader l;
+	load_start(r, &l);
+	return load_finish(r, &l);
 }
 
 static int make_plan(struct run *r)
@@ -1041,24 +1072,33 @@ static void merge_declared(struct run *r)
 	}
 }
 
+/* Read the database's schema into r->schema. */
+static int reflect(struct run *r)
+{
+	struct mig_schema *s = NULL;
+	int rc = mig_db_reflect(r->db, &r->ropts, &s);
+	if (rc == 0) {
+		mig_schema_free(r->schema);
+		r->schema = s;
+		r->stale = false;
+	}
+	return rc;
+}
+
 /* The schema to render op against: reflected again first when it is stale
  * (an sql op needs none). NULL when unknown. */
 static int schema_for(struct run *r, const struct mig_op *op, const struct mig_schema **out)
 {
 	*out = NULL;
 	if (r->db && r->stale && op->kind != MIG_OP_SQL) {
-		struct mig_schema *s = NULL;
 		/* the database must have run what is queued before it is read */
 		int rc = batching(r) ? flush(r) : 0;
 		if (rc == 0) {
-			rc = mig_db_reflect(r->db, &r->ropts, &s);
+			rc = reflect(r);
 		}
 		if (rc < 0) {
 			return rc;
 		}
-		mig_schema_free(r->schema);
-		r->schema = s;
-		r->stale = false;
 		merge_declared(r);
 	}
 	if (!r->stale) {
@@ -1423,6 +1463,9 @@ done:
 static int run_steps(struct run *r)
 {
 	int rc = load_declared(r);
+	if (r->schema && !r->stale) {
+		merge_declared(r);
+	}
 	for (size_t i = 0; rc == 0 && i < r->plan.steps.n; i++) {
 		const struct mig_revision *rev = r->plan.steps.v[i].rev;
 		bool tx = rev->transactional;
@@ -1758,7 +1801,20 @@ static int run_online(struct run *r)
 	/* plan and read every file before anything is created or run */
 	rc = make_plan(r);
 	if (rc == 0) {
-		rc = load_items(r);
+		struct loader l;
+		int reflected = 0;
+		load_start(r, &l);
+		if (l.started[0] || l.started[1]) {
+			/* the schema the first op is rendered against, read while
+			 * the files are (the version and history tables are not part
+			 * of it, so it holds after ensure_tables) */
+			reflected = reflect(r);
+		}
+		/* a broken file is the error to report, before the database's */
+		rc = load_finish(r, &l);
+		if (rc == 0) {
+			rc = reflected;
+		}
 	}
 	if (rc == 0 && (mode == MIG_RUN_UPGRADE || r->plan.steps.n)) {
 		/* a downgrade creates no version table; a database that Alembic
@@ -1767,7 +1823,8 @@ static int run_online(struct run *r)
 							  mode == MIG_RUN_UPGRADE);
 	}
 	if (rc == 0) {
-		r->stale = true; /* reflected before the first op that needs it */
+		/* unless read above: reflected before the first op that needs it */
+		r->stale = !r->schema;
 		rc = run_steps(r);
 	}
 done:

@@ -12,7 +12,9 @@
 #      head`, then `check` finds nothing pending;
 #   4. the database's own dump of A and of B agree after the normalisations
 #      below;
-#   5. `downgrade base` leaves B with the version and history tables only.
+#   5. `downgrade base` leaves B with the version and history tables only
+#      (and, on PostgreSQL, what pg-prelude made; on SQLite, its own
+#      sqlite_sequence).
 #
 # Normalisations, each applied to both dumps unless it says otherwise:
 #
@@ -22,9 +24,10 @@
 #                    session SETs, the server version and the random \restrict
 #                    key, none of them schema.
 #   pg-unmodelled    A only: the entries of the objects the warnings of step 2
-#                    name, and the entries that belong to them (a trigger's or
-#                    partition's indexes, constraints and ATTACH lines, a view's
-#                    comment): the model does not represent them, so B has none.
+#                    name, and the entries that belong to them (a partition's
+#                    indexes, constraints and ATTACH lines, a materialized
+#                    view's indexes): the model does not represent them, so B
+#                    has none.
 #                    That they are exactly those objects is asserted in step 2.
 #   pg-public        A only: the entries of the schema public, its comment and
 #                    its privileges (pagila revokes and grants on it): a
@@ -120,6 +123,9 @@ export SOURCE_DATE_EPOCH=1795860000
 export USER=tester
 
 SCHEMAS=$MIGRATE_SOURCE_ROOT/../shared/schemas
+# Database names end in this run's own suffix, so that two runs on the same
+# servers do not drop each other's databases.
+RUN_ID=$(printf '%s' "${T##*.}" | tr 'A-Z' 'a-z')
 [[ -d $SCHEMAS ]] || e2e_fail "no schemas folder at '$SCHEMAS'"
 
 run migrate -q init "$T/template"
@@ -298,8 +304,8 @@ pg_prelude() {
 pg_roundtrip() {
 	local file=$1 name a b urla urlb p
 	name=$(basename "$file" .sql)
-	a=rt_a_${name//-/_}
-	b=rt_b_${name//-/_}
+	a=rt_a_${name//-/_}_$RUN_ID
+	b=rt_b_${name//-/_}_$RUN_ID
 	urla=$(pg_fresh_db "$a")
 	urlb=$(pg_fresh_db "$b")
 	psql -X -q -v ON_ERROR_STOP=1 -d "$urla" -f "$file" >/dev/null 2>"$T/load.err" ||
@@ -427,8 +433,8 @@ my_fk_index_names() {
 my_roundtrip() {
 	local file=$1 name a b urla urlb p
 	name=$(basename "$file" .sql)
-	a=rt_a_${name//-/_}
-	b=rt_b_${name//-/_}
+	a=rt_a_${name//-/_}_$RUN_ID
+	b=rt_b_${name//-/_}_$RUN_ID
 	urla=$(my_fresh_db "$a")
 	urlb=$(my_fresh_db "$b")
 	e2e_parse_url "$urla"
@@ -494,8 +500,8 @@ sq_checks() {
 # The description of SQLite database FILE (sq-describe): tables only.
 sq_dump_of() {
 	local db=$1 t i
-	for t in $(sqlite_sql "$db" "SELECT name FROM sqlite_schema WHERE type = 'table'
-		AND name NOT IN ('migrate_version', 'migrate_history') ORDER BY name"); do
+	# (names may hold spaces: Northwind's "Order Details")
+	while IFS= read -r -u 3 t; do
 		echo "table $t"
 		sqlite_sql "$db" "SELECT 'column', cid, name,
 			CASE WHEN upper(type) = 'DATETIME' THEN 'TIMESTAMP'
@@ -510,17 +516,16 @@ sq_dump_of() {
 			FROM pragma_table_xinfo('$t')"
 		sqlite_sql "$db" "SELECT 'fk', \"table\", seq, \"from\", \"to\", on_update,
 			on_delete, match FROM pragma_foreign_key_list('$t') ORDER BY 2, 3, 4"
-		for i in $(sqlite_sql "$db" "SELECT name FROM pragma_index_list('$t') ORDER BY name"); do
-			sqlite_sql "$db" "SELECT 'index', name, \"unique\", origin, partial
-				FROM pragma_index_list('$t') WHERE name = '$i'"
-			sqlite_sql "$db" "SELECT 'index column', seqno, name, \"desc\", coll
-				FROM pragma_index_xinfo('$i') WHERE key"
-		done
+		sqlite_sql "$db" "SELECT 'index', l.name, l.\"unique\", l.origin, l.partial,
+			x.seqno, x.name, x.\"desc\", x.coll
+			FROM pragma_index_list('$t') l, pragma_index_xinfo(l.name) x
+			WHERE x.key ORDER BY l.name, x.seqno"
 		sqlite_sql "$db" "SELECT 'autoincrement', sql LIKE '%AUTOINCREMENT%' FROM sqlite_schema
 			WHERE name = '$t'"
 		sqlite_sql "$db" "SELECT sql FROM sqlite_schema WHERE name = '$t'" | sq_checks |
 			sed 's/^/check /'
-	done
+	done 3< <(sqlite_sql "$db" "SELECT name FROM sqlite_schema WHERE type = 'table'
+		AND name NOT IN ('migrate_version', 'migrate_history') ORDER BY name")
 }
 
 sq_roundtrip() {
