@@ -742,54 +742,24 @@ int mig_model_parse_table(struct mig_ydoc *d, struct mig_schema *s, struct mig_t
 			}
 		}
 	}
-	if ((x = mig_ymap_get(d, map, "indexes"))) {
-		if (parse_list(d, x, "indexes") < 0) {
-			bad++;
-		} else {
-			for (size_t i = 0; i < mig_yseq_len(x); i++) {
-				struct mig_index ix;
-				bad += mig_model_parse_index(d, s, mig_yseq_item(d, x, i), NULL,
-							     &ix) < 0;
-				mig_vec_push(&t->indexes, ix);
-			}
-		}
+	/* the four lists of items: indexes, unique, checks, foreign_keys */
+#define PARSE_LIST(key, vec, type, parse)                                                          \
+	if ((x = mig_ymap_get(d, map, key))) {                                                     \
+		if (parse_list(d, x, key) < 0) {                                                   \
+			bad++;                                                                     \
+		} else {                                                                           \
+			for (size_t i = 0; i < mig_yseq_len(x); i++) {                             \
+				type item_;                                                        \
+				bad += parse(d, s, mig_yseq_item(d, x, i), NULL, &item_) < 0;      \
+				mig_vec_push(&(vec), item_);                                       \
+			}                                                                          \
+		}                                                                                  \
 	}
-	if ((x = mig_ymap_get(d, map, "unique"))) {
-		if (parse_list(d, x, "unique") < 0) {
-			bad++;
-		} else {
-			for (size_t i = 0; i < mig_yseq_len(x); i++) {
-				struct mig_unique u;
-				bad += mig_model_parse_unique(d, s, mig_yseq_item(d, x, i), NULL,
-							      &u) < 0;
-				mig_vec_push(&t->uniques, u);
-			}
-		}
-	}
-	if ((x = mig_ymap_get(d, map, "checks"))) {
-		if (parse_list(d, x, "checks") < 0) {
-			bad++;
-		} else {
-			for (size_t i = 0; i < mig_yseq_len(x); i++) {
-				struct mig_check c;
-				bad += mig_model_parse_check(d, s, mig_yseq_item(d, x, i), NULL,
-							     &c) < 0;
-				mig_vec_push(&t->checks, c);
-			}
-		}
-	}
-	if ((x = mig_ymap_get(d, map, "foreign_keys"))) {
-		if (parse_list(d, x, "foreign_keys") < 0) {
-			bad++;
-		} else {
-			for (size_t i = 0; i < mig_yseq_len(x); i++) {
-				struct mig_foreign_key f;
-				bad += mig_model_parse_fk(d, s, mig_yseq_item(d, x, i), NULL, &f) <
-				       0;
-				mig_vec_push(&t->fks, f);
-			}
-		}
-	}
+	PARSE_LIST("indexes", t->indexes, struct mig_index, mig_model_parse_index)
+	PARSE_LIST("unique", t->uniques, struct mig_unique, mig_model_parse_unique)
+	PARSE_LIST("checks", t->checks, struct mig_check, mig_model_parse_check)
+	PARSE_LIST("foreign_keys", t->fks, struct mig_foreign_key, mig_model_parse_fk)
+#undef PARSE_LIST
 	if ((x = mig_ymap_get(d, map, "comment"))) {
 		if (!mig_ynode_is_scalar(x)) {
 			mig_ydoc_err(d, x, "'comment' must be a string");
