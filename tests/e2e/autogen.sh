@@ -202,7 +202,7 @@ run() {
 #   before_sql DIALECT|all       stdin: SQL run by the database's own client; with
 #                                `all`, @PK@ becomes the dialect's autoincrementing
 #                                integer primary key
-#   models [DIALECT|all]         stdin: models/schema.yaml after
+#   models                       stdin: models/schema.yaml after
 #   ini                          stdin: lines added to [migrate] in migrate.ini
 #   options ARG...               more arguments for diff and revision --autogenerate
 #   expect DIALECT|all           stdin: the exact stdout of `migrate diff`
@@ -235,7 +235,7 @@ scenario() {
 }
 before_ops() { cat >"$SC/before.ops"; }
 before_sql() { cat >"$SC/before.$1.sql"; }
-models() { cat >"$SC/models.${1:-all}.yaml"; }
+models() { cat >"$SC/models.yaml"; }
 ini() { cat >"$SC/ini"; }
 options() { printf '%s\n' "$@" >"$SC/options"; }
 expect() { cat >"$SC/expect.$1"; }
@@ -311,12 +311,19 @@ section() {
 	' "$1"
 }
 
+# sc_db SC: the name of the scenario's database.
+sc_db() {
+	local name
+	name=$(basename "$1")
+	echo "ag_${name//-/_}_$RUN_ID"
+}
+
 # run_scenario DIALECT SC: one scenario on one database (in a subshell: the
 # first failed assertion ends it).
 run_scenario() {
 	local d=$1 sc=$2 name db url p before after want opts=() rev
 	name=$(basename "$sc")
-	db=ag_${name//-/_}_$RUN_ID
+	db=$(sc_db "$sc")
 	p=$T/$d/$name
 	url=$(fresh_url "$d" "$db")
 	new_project "$p" "$url" "$sc/ini"
@@ -340,11 +347,7 @@ run_scenario() {
 		load_sql "$d" "$url" "$T/$d/before.sql"
 	fi
 	before=$(catalog "$d" "$url")
-	if [[ -f $sc/models.$d.yaml ]]; then
-		cp "$sc/models.$d.yaml" models/schema.yaml
-	else
-		cp "$sc/models.all.yaml" models/schema.yaml
-	fi
+	cp "$sc/models.yaml" models/schema.yaml
 
 	want=$(sc_text "$sc" expect "$d")
 	run migrate diff "${opts[@]}"
@@ -413,6 +416,8 @@ run_dialect() {
 			echo "ok $(basename "$sc") $(cat "$T/$d/checks")" >>"$T/results.$d"
 		else
 			echo "FAIL $(basename "$sc") 0" >>"$T/results.$d"
+			# the database of a failed scenario stays only with MIGRATE_E2E_KEEP=1
+			[[ ${MIGRATE_E2E_KEEP:-0} == 1 ]] || drop_db "$d" "$(sc_db "$sc")" || true
 			{
 				echo "==== $d: scenario $(basename "$sc")"
 				cat "$T/$d/log"
@@ -424,7 +429,7 @@ run_dialect() {
 # run_all: the scenarios on the three databases side by side, then a table of
 # results; fails when a scenario failed anywhere.
 run_all() {
-	local d pids=() failed=0 line status name checks
+	local d pids=() failed=0 status name checks
 	for d in "${DIALECTS[@]}"; do
 		: >"$T/results.$d"
 		: >"$T/log.$d"

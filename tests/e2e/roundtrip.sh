@@ -327,7 +327,7 @@ pg_roundtrip() {
 	assert_eq "$(pg_dump_of "$urla" "$T/drops" "$T/inherits")" \
 		"$(pg_dump_of "$urlb" "$T/drops.b" "$T/inherits")" "$name: pg_dump of A and B"
 
-	roundtrip_down postgresql "$name" "$urlb" "$p"
+	roundtrip_down "$p"
 	# the version and history tables, and what pg-prelude made
 	assert_eq "$({
 		printf '%s\n' migrate_history migrate_history_id_seq migrate_history_pkc \
@@ -450,7 +450,7 @@ my_roundtrip() {
 	assert_eq "$(my_dump_of "$a" "$name")" "$(my_dump_of "$b" "$name")" \
 		"$name: mariadb-dump of A and B"
 
-	roundtrip_down mysql "$name" "$urlb" "$p"
+	roundtrip_down "$p"
 	assert_eq "migrate_history
 migrate_version" "$(my_sql "$b" "SELECT table_name FROM information_schema.tables
 		WHERE table_schema = DATABASE() ORDER BY 1")" "$name: what downgrade base leaves in B"
@@ -499,7 +499,7 @@ sq_checks() {
 
 # The description of SQLite database FILE (sq-describe): tables only.
 sq_dump_of() {
-	local db=$1 t i
+	local db=$1 t
 	# (names may hold spaces: Northwind's "Order Details")
 	while IFS= read -r -u 3 t; do
 		echo "table $t"
@@ -549,7 +549,7 @@ sq_roundtrip() {
 		WHERE pk > 0) = 1")" "$name: one-column INT primary keys"
 	assert_eq "$(sq_dump_of "$a")" "$(sq_dump_of "$b")" "$name: the description of A and B"
 
-	roundtrip_down sqlite "$name" "sqlite:///$b" "$p"
+	roundtrip_down "$p"
 	assert_eq "table migrate_history
 table migrate_version
 index sqlite_autoindex_migrate_version_1" "$(sqlite_sql "$b" "SELECT type, name FROM sqlite_schema
@@ -587,9 +587,9 @@ roundtrip_steps() {
 	cd "$T"
 }
 
+# roundtrip_down DIR: downgrade base in the project DIR.
 roundtrip_down() {
-	local d=$1 name=$2 urlb=$3 p=$4
-	cd "$p"
+	cd "$1"
 	run migrate -q downgrade base
 	assert_rc 0
 	cd "$T"
