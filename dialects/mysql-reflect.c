@@ -863,7 +863,7 @@ done:
 	return rc;
 }
 
-/* Whether ix is the index MySQL made itself behind a foreign key of t. An
+/* The foreign key of t behind which MySQL made the index ix itself, or NULL. An
  * InnoDB foreign key needs an index whose first columns are its columns, and
  * the server creates one when there is none, named after the constraint when
  * it has a name of its own (CONSTRAINT x or FOREIGN KEY x) and else after
@@ -874,18 +874,18 @@ done:
  * named after the key or after its first column. An index declared with
  * exactly that name and those columns looks the same and is read as
  * implicit too, which gives the same database back. */
-static bool implicit_fk_index(const struct mig_table *t, const struct mig_index *ix)
+static struct mig_foreign_key *implicit_fk_index(struct mig_table *t, const struct mig_index *ix)
 {
 	if (ix->unique || ix->using || ix->where) {
-		return false;
+		return NULL;
 	}
 	for (size_t k = 0; k < ix->elems.n; k++) {
 		if (!ix->elems.v[k].column || ix->elems.v[k].desc) {
-			return false;
+			return NULL;
 		}
 	}
 	for (size_t i = 0; i < t->fks.n; i++) {
-		const struct mig_foreign_key *f = &t->fks.v[i];
+		struct mig_foreign_key *f = &t->fks.v[i];
 		if (f->columns.n != ix->elems.n) {
 			continue;
 		}
@@ -899,23 +899,25 @@ static bool implicit_fk_index(const struct mig_table *t, const struct mig_index 
 		const char *first = f->columns.v[0];
 		size_t n = strlen(first);
 		if (mig_strieq(ix->name, f->name) || mig_strieq(ix->name, first)) {
-			return true;
+			return f;
 		}
 		/* pa_2, pa_3 …: the first column's name was taken */
 		const char *p = ix->name + n;
 		if (strncasecmp(ix->name, first, n) == 0 && p[0] == '_' && p[1] >= '1' &&
 		    p[1] <= '9' && strspn(p + 1, "0123456789") == strlen(p + 1)) {
-			return true;
+			return f;
 		}
 	}
-	return false;
+	return NULL;
 }
 
 static void drop_implicit_indexes(struct mig_table *t)
 {
 	size_t kept = 0;
 	for (size_t i = 0; i < t->indexes.n; i++) {
-		if (implicit_fk_index(t, &t->indexes.v[i])) {
+		struct mig_foreign_key *f = implicit_fk_index(t, &t->indexes.v[i]);
+		if (f) {
+			f->index = t->indexes.v[i].name;
 			mig_vec_free(&t->indexes.v[i].elems);
 			continue;
 		}
@@ -990,6 +992,10 @@ static int load_checks(struct my_reflector *r)
 		memset(&c, 0, sizeof(c));
 		c.name = ADUP(r, name);
 		c.sql = ADUP(r, clause);
+		const char *level = CELL(&rows, i, CK_LEVEL);
+		if (level && strcmp(level, "Column") == 0) {
+			c.column = ADUP(r, name); /* MariaDB names it after its column */
+		}
 		mig_vec_push(&r->s->tables.v[ti].checks, c);
 	}
 done:

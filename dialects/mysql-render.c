@@ -46,6 +46,13 @@ struct my_col {
 	bool computed_stored;
 	const char *collation;
 	const char *comment;
+	/* MariaDB's column checks, restated with the column since MODIFY and
+	 * CHANGE drop the ones they do not restate: those of table checks_of on
+	 * its column checks_on, but the one named without, and then with */
+	const struct mig_table *checks_of;
+	const char *checks_on;
+	const char *without_check;
+	const struct mig_check *with_check;
 };
 
 /* "schema.name" or "name" for messages: three printf arguments for "%s%s%s". */
@@ -197,6 +204,20 @@ static void col_from_column(const struct mig_column *c, bool is_single_pk, struc
 	out->computed_stored = c->computed_stored;
 	out->collation = c->collation;
 	out->comment = c->comment;
+}
+
+/* Whether check k is written on its column: named after it, or unnamed
+ * (MariaDB names a column check after its column). */
+static bool column_check(const struct mig_check *k)
+{
+	return k->column && (!k->name || mig_strieq(k->name, k->column));
+}
+
+/* Restate with col the column checks of table t on its column on. */
+static void keep_column_checks(struct my_col *col, const struct mig_table *t, const char *on)
+{
+	col->checks_of = t;
+	col->checks_on = on;
 }
 
 /* ---- types ---- */
@@ -567,6 +588,16 @@ static int render_col(const struct mig_render_ctx *ctx, const struct mig_op *op,
 		mig_str_add(out, " COMMENT ");
 		literal(ctx, out, c->comment);
 	}
+	for (size_t i = 0; c->checks_of && i < c->checks_of->checks.n; i++) {
+		const struct mig_check *k = &c->checks_of->checks.v[i];
+		if (column_check(k) && mig_strieq(k->column, c->checks_on) &&
+		    !(c->without_check && mig_strieq(k->name, c->without_check))) {
+			mig_str_addf(out, " CHECK (%s)", k->sql);
+		}
+	}
+	if (c->with_check) {
+		mig_str_addf(out, " CHECK (%s)", c->with_check->sql);
+	}
 	return 0;
 }
 
@@ -864,6 +895,7 @@ static int render_create_table(const struct mig_render_ctx *ctx, const struct mi
 			goto done;
 		}
 		col_from_column(c, single_pk(t, c), &col);
+		keep_column_checks(&col, t, c->name);
 		if (col.autoincrement && c->identity_start > 1) {
 			auto_start = c->identity_start;
 		}
@@ -920,7 +952,11 @@ static int render_create_table(const struct mig_render_ctx *ctx, const struct mi
 		}
 	}
 	for (size_t i = 0; i < t->checks.n; i++) {
-		check_def(ctx, &t->checks.v[i], &s);
+		const struct mig_check *k = &t->checks.v[i];
+		if (column_check(k) && mig_table_find_column(t, k->column)) {
+			continue; /* with its column */
+		}
+		check_def(ctx, k, &s);
 		mig_strlist_push(&items, s.buf);
 		mig_str_reset(&s);
 	}
@@ -1218,6 +1254,9 @@ static int render_alter_column(const struct mig_render_ctx *ctx, const struct mi
 		goto push;
 	}
 	alter_target(ctx, op, &col, &missing);
+	if (t) {
+		keep_column_checks(&col, t, op->column);
+	}
 	if (missing.len) {
 		if (!ctx->schema) {
 			mig_op_error(
@@ -1299,6 +1338,43 @@ static int render_drop_index(const struct mig_render_ctx *ctx, const struct mig_
 	return 0;
 }
 
+/* A column check added (with) or dropped (without, its name) by restating
+ * column in MODIFY COLUMN from the schema: MariaDB keeps such a check in the
+ * column's definition, where ADD CONSTRAINT and DROP CONSTRAINT do not reach.
+ * Without the schema's column, the table-level form. */
+static int modify_for_check(const struct mig_render_ctx *ctx, const struct mig_op *op,
+			    const char *column, const char *without, const struct mig_check *with,
+			    struct mig_strlist *out)
+{
+	const struct mig_table *t = schema_table(ctx, op);
+	const struct mig_column *c = t ? mig_table_find_column(t, column) : NULL;
+	struct mig_str s = MIG_STR_INIT;
+	alter_table(ctx, &s, op);
+	if (!c) {
+		if (with) {
+			mig_str_add(&s, "ADD ");
+			check_def(ctx, with, &s);
+		} else {
+			mig_str_add(&s, "DROP CONSTRAINT ");
+			ident(ctx, &s, without);
+		}
+		mig_strlist_push_owned(out, mig_str_detach(&s));
+		return 0;
+	}
+	struct my_col col;
+	col_from_column(c, single_pk(t, c), &col);
+	keep_column_checks(&col, t, c->name);
+	col.without_check = without;
+	col.with_check = with;
+	mig_str_add(&s, "MODIFY COLUMN ");
+	if (render_col(ctx, op, op->schema, op->table, &col, &s) < 0) {
+		mig_str_release(&s);
+		return MIG_ERROR;
+	}
+	mig_strlist_push_owned(out, mig_str_detach(&s));
+	return 0;
+}
+
 static int render_create_constraint(const struct mig_render_ctx *ctx, const struct mig_op *op,
 				    struct mig_strlist *out)
 {
@@ -1324,6 +1400,10 @@ static int render_create_constraint(const struct mig_render_ctx *ctx, const stru
 		if (!op->check) {
 			rc = mig_op_error(op, "no definition of the check constraint");
 			break;
+		}
+		if (column_check(op->check)) {
+			mig_str_release(&s);
+			return modify_for_check(ctx, op, op->check->column, NULL, op->check, out);
 		}
 		check_def(ctx, op->check, &s);
 		break;
@@ -1384,10 +1464,74 @@ static const char *constraint_to_drop(const struct mig_render_ctx *ctx, const st
 	}
 }
 
+/* Whether the first columns of names are the n columns cols. */
+static bool leads_with(const char *const *names, size_t nnames, const char *const *cols, size_t n)
+{
+	if (nnames < n) {
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!mig_strieq(names[i], cols[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The index the server made itself for foreign key name of the op's table,
+ * which dropping the key leaves behind: the one reflection found, or, when
+ * no index, unique constraint or primary key of the table starts with the
+ * key's columns, the one the server made then, named after the key. NULL
+ * when there is none or the schema is not known. */
+static const char *fk_index_to_drop(const struct mig_render_ctx *ctx, const struct mig_op *op,
+				    const char *name)
+{
+	const struct mig_table *t = schema_table(ctx, op);
+	const struct mig_foreign_key *f = NULL;
+	for (size_t i = 0; t && i < t->fks.n && !f; i++) {
+		if (mig_strieq(t->fks.v[i].name, name)) {
+			f = &t->fks.v[i];
+		}
+	}
+	if (!f || f->index) {
+		return f ? f->index : NULL;
+	}
+	const char *const *cols = f->columns.v;
+	size_t n = f->columns.n;
+	if (leads_with(t->pk.columns.v, t->pk.columns.n, cols, n)) {
+		return NULL;
+	}
+	for (size_t i = 0; i < t->uniques.n; i++) {
+		if (leads_with(t->uniques.v[i].columns.v, t->uniques.v[i].columns.n, cols, n)) {
+			return NULL;
+		}
+	}
+	for (size_t i = 0; i < t->indexes.n; i++) {
+		const struct mig_index *ix = &t->indexes.v[i];
+		bool leads = ix->elems.n >= n;
+		for (size_t j = 0; leads && j < n; j++) {
+			leads = mig_strieq(ix->elems.v[j].column, cols[j]);
+		}
+		if (leads) {
+			return NULL;
+		}
+	}
+	for (size_t i = 0; i < t->columns.n; i++) {
+		const struct mig_column *c = &t->columns.v[i];
+		if ((c->unique || c->index || c->primary_key) && n == 1 &&
+		    mig_strieq(c->name, cols[0])) {
+			return NULL;
+		}
+	}
+	return f->name;
+}
+
 /* A unique constraint is an index on MySQL and goes with DROP INDEX; a
- * foreign key goes with DROP FOREIGN KEY (its index stays, as MySQL keeps
- * it); a check with DROP CONSTRAINT, which MariaDB 10.2 and MySQL 8.0.19
- * both take (MySQL's DROP CHECK is not MariaDB's). */
+ * foreign key goes with DROP FOREIGN KEY and then DROP INDEX of the index
+ * the server made for it (else the index stays, as MySQL keeps it, and
+ * the database has an index no model declares); a check with DROP
+ * CONSTRAINT, which MariaDB 10.2 and MySQL 8.0.19 both take (MySQL's DROP
+ * CHECK is not MariaDB's). */
 static int render_drop_constraint(const struct mig_render_ctx *ctx, const struct mig_op *op,
 				  struct mig_strlist *out)
 {
@@ -1408,6 +1552,15 @@ static int render_drop_constraint(const struct mig_render_ctx *ctx, const struct
 		return mig_op_error(op, "no constraint type");
 	}
 	const char *name = constraint_to_drop(ctx, op);
+	const struct mig_table *t = schema_table(ctx, op);
+	for (size_t i = 0; name && t && op->constraint == MIG_CONSTRAINT_CHECK && i < t->checks.n;
+	     i++) {
+		const struct mig_check *k = &t->checks.v[i];
+		if (mig_strieq(k->name, name) && column_check(k)) {
+			mig_str_release(&s);
+			return modify_for_check(ctx, op, k->column, k->name, NULL, out);
+		}
+	}
 	if (!name) {
 		mig_str_release(&s);
 		return mig_op_error(
@@ -1421,6 +1574,15 @@ static int render_drop_constraint(const struct mig_render_ctx *ctx, const struct
 								 : "DROP FOREIGN KEY ");
 	ident(ctx, &s, name);
 	mig_strlist_push_owned(out, mig_str_detach(&s));
+	const char *index = op->constraint == MIG_CONSTRAINT_FOREIGNKEY
+				? fk_index_to_drop(ctx, op, name)
+				: NULL;
+	if (index) {
+		alter_table(ctx, &s, op);
+		mig_str_add(&s, "DROP INDEX ");
+		ident(ctx, &s, index);
+		mig_strlist_push_owned(out, mig_str_detach(&s));
+	}
 	return 0;
 }
 
@@ -1536,6 +1698,7 @@ static int render_add_enum_value(const struct mig_render_ctx *ctx, const struct 
 			}
 			struct my_col col;
 			col_from_column(c, single_pk(t, c), &col);
+			keep_column_checks(&col, t, c->name);
 			col.values = nv;
 			mig_str_add(&s, "MODIFY COLUMN ");
 			if (render_col(ctx, op, t->schema, t->name, &col, &s) < 0) {

@@ -57,88 +57,6 @@ static void emit_text(struct sr *r, const char *text)
 
 /* ---- reading SQL text ---- */
 
-static bool word_char(unsigned char c)
-{
-	return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
-}
-
-/* Length of the quoted token at p ('x', "x", `x` or [x]), or 0 when it does
- * not close. */
-static size_t quoted_len(const char *p)
-{
-	char close = p[0] == '[' ? ']' : p[0];
-	size_t i = 1;
-	while (p[i]) {
-		if (p[i] == close) {
-			if (close != ']' && p[i + 1] == close) {
-				i += 2;
-				continue;
-			}
-			return i + 1;
-		}
-		i++;
-	}
-	return 0;
-}
-
-/* The text of the quoted token q of len bytes, without its quotes and with
- * doubled quotes undone. */
-static void unquote(struct mig_str *out, const char *q, size_t len)
-{
-	char close = q[0] == '[' ? ']' : q[0];
-	for (size_t i = 1; i + 1 < len; i++) {
-		mig_str_addch(out, q[i]);
-		if (q[i] == close && close != ']') {
-			i++;
-		}
-	}
-}
-
-/* Whether the SQL expression sql names the column name (bare or quoted,
- * without ASCII case), outside string literals and function names. */
-static bool sql_names(const char *sql, const char *name)
-{
-	size_t n = strlen(name);
-	const char *p = sql;
-	while (p && *p) {
-		unsigned char c = (unsigned char)*p;
-		if (c == '\'') {
-			size_t len = quoted_len(p);
-			p = len ? p + len : NULL;
-		} else if (c == '"' || c == '`' || c == '[') {
-			size_t len = quoted_len(p);
-			if (!len) {
-				return false;
-			}
-			struct mig_str s = MIG_STR_INIT;
-			unquote(&s, p, len);
-			bool same = mig_strieq(s.buf, name);
-			mig_str_release(&s);
-			if (same) {
-				return true;
-			}
-			p += len;
-		} else if (word_char(c)) {
-			const char *start = p;
-			while (word_char((unsigned char)*p)) {
-				p++;
-			}
-			const char *next = p;
-			while (isspace((unsigned char)*next)) {
-				next++;
-			}
-			/* a word before '(' names a function */
-			if ((size_t)(p - start) == n && strncasecmp(start, name, n) == 0 &&
-			    *next != '(') {
-				return true;
-			}
-		} else {
-			p++;
-		}
-	}
-	return false;
-}
-
 /* Whether text is wholly one parenthesised expression: "(…)". */
 static bool parenthesised(const char *text)
 {
@@ -148,7 +66,7 @@ static bool parenthesised(const char *text)
 	int depth = 0;
 	for (const char *p = text; *p; p++) {
 		if (*p == '\'' || *p == '"' || *p == '`' || *p == '[') {
-			size_t len = quoted_len(p);
+			size_t len = mig_sql_quoted_len(p);
 			if (!len) {
 				return false;
 			}
@@ -211,11 +129,11 @@ static bool is_time_keyword(const char *text)
 static bool is_constant(const char *text)
 {
 	if (text[0] == '\'') {
-		size_t len = quoted_len(text);
+		size_t len = mig_sql_quoted_len(text);
 		return len && text[len] == '\0';
 	}
 	if ((text[0] == 'x' || text[0] == 'X') && text[1] == '\'') {
-		size_t len = quoted_len(text + 1);
+		size_t len = mig_sql_quoted_len(text + 1);
 		return len && text[len + 1] == '\0';
 	}
 	return is_number(text) || mig_strieq(text, "NULL") || mig_strieq(text, "TRUE") ||
@@ -254,22 +172,22 @@ static const char *scan_name(struct sr *r, const char **p, bool string)
 		q++;
 	}
 	if (string ? *q != '\'' : !(*q == '"' || *q == '`' || *q == '[')) {
-		if (string || !word_char((unsigned char)*q)) {
+		if (string || !mig_sql_word_char((unsigned char)*q)) {
 			return NULL;
 		}
 		const char *start = q;
-		while (word_char((unsigned char)*q)) {
+		while (mig_sql_word_char((unsigned char)*q)) {
 			q++;
 		}
 		*p = q;
 		return mig_arena_strndup(&r->arena, start, (size_t)(q - start));
 	}
-	size_t len = quoted_len(q);
+	size_t len = mig_sql_quoted_len(q);
 	if (!len) {
 		return NULL;
 	}
 	struct mig_str s = MIG_STR_INIT;
-	unquote(&s, q, len);
+	mig_sql_unquote(&s, q, len);
 	const char *out = mig_arena_strdup(&r->arena, s.buf);
 	mig_str_release(&s);
 	*p = q + len;
@@ -812,16 +730,6 @@ static const struct mig_column *source_column(const struct sr *r, const struct m
 	return from;
 }
 
-static int not_null_without_default(const struct sr *r, const char *column, const char *table)
-{
-	return mig_op_error(
-	    r->op,
-	    "cannot add NOT NULL column '%s' without a default to table '%s': its rows "
-	    "would have no value (give it a default, or add it nullable, fill it, then "
-	    "make it NOT NULL)",
-	    column, table);
-}
-
 /* What in t still uses column after the op dropped it (an index expression
  * or predicate, a check, a generated column: what mig_schema_apply cannot
  * tell uses it), as an error; a rebuild would fail on it half way. */
@@ -830,10 +738,10 @@ static int check_dropped_column(const struct sr *r, const struct mig_table *t, c
 	const char *what = NULL, *name = NULL;
 	for (size_t i = 0; i < t->indexes.n && !what; i++) {
 		const struct mig_index *ix = &t->indexes.v[i];
-		bool uses = ix->where && sql_names(ix->where, column);
+		bool uses = ix->where && mig_sql_names(ix->where, column);
 		for (size_t j = 0; j < ix->elems.n; j++) {
 			const char *e = ix->elems.v[j].expression;
-			uses = uses || (e && sql_names(e, column));
+			uses = uses || (e && mig_sql_names(e, column));
 		}
 		if (uses) {
 			what = "index";
@@ -841,14 +749,14 @@ static int check_dropped_column(const struct sr *r, const struct mig_table *t, c
 		}
 	}
 	for (size_t i = 0; i < t->checks.n && !what; i++) {
-		if (sql_names(t->checks.v[i].sql, column)) {
+		if (mig_sql_names(t->checks.v[i].sql, column)) {
 			what = "check constraint";
 			name = t->checks.v[i].name;
 		}
 	}
 	for (size_t i = 0; i < t->columns.n && !what; i++) {
 		const struct mig_column *c = &t->columns.v[i];
-		if (c->computed_sql && sql_names(c->computed_sql, column)) {
+		if (c->computed_sql && mig_sql_names(c->computed_sql, column)) {
 			what = "generated column";
 			name = c->name;
 		}
@@ -898,10 +806,9 @@ static int rebuild(struct sr *r, const struct mig_schema *before, const struct m
 			continue; /* generated: SQLite computes it */
 		}
 		if (!from) {
-			if (!c->nullable && !c->default_sql && c != rowid_column(at)) {
-				rc = not_null_without_default(r, c->name, name);
-				goto done;
-			}
+			/* a new NOT NULL column without a default: the copy fails
+			 * with SQLite's "NOT NULL constraint failed" when there
+			 * are rows, and works on an empty table */
 			continue;
 		}
 		mig_str_add(&cols_to, cols_to.len ? ", " : "");
@@ -1045,9 +952,6 @@ static int render_add_column(struct sr *r, const struct mig_render_ctx *ctx)
 	if (!c) {
 		return mig_op_error(r->op, "no definition of column '%s'", op->column);
 	}
-	if (!c->nullable && !c->default_sql && !c->computed_sql && !c->primary_key) {
-		return not_null_without_default(r, c->name, op->table);
-	}
 	if ((c->autoincrement == MIG_TRUE || c->identity) && !c->primary_key) {
 		return mig_op_error(
 		    r->op,
@@ -1120,13 +1024,13 @@ static bool can_drop_column(const struct mig_schema *s, const struct mig_table *
 	}
 	for (size_t i = 0; i < t->indexes.n; i++) {
 		const struct mig_index *ix = &t->indexes.v[i];
-		if (ix->where && sql_names(ix->where, column)) {
+		if (ix->where && mig_sql_names(ix->where, column)) {
 			return false;
 		}
 		for (size_t j = 0; j < ix->elems.n; j++) {
 			const struct mig_index_elem *e = &ix->elems.v[j];
 			if ((e->column && mig_strieq(e->column, column)) ||
-			    (e->expression && sql_names(e->expression, column))) {
+			    (e->expression && mig_sql_names(e->expression, column))) {
 				return false;
 			}
 		}
@@ -1137,13 +1041,13 @@ static bool can_drop_column(const struct mig_schema *s, const struct mig_table *
 		}
 	}
 	for (size_t i = 0; i < t->checks.n; i++) {
-		if (sql_names(t->checks.v[i].sql, column)) {
+		if (mig_sql_names(t->checks.v[i].sql, column)) {
 			return false;
 		}
 	}
 	for (size_t i = 0; i < t->columns.n; i++) {
 		const char *expr = t->columns.v[i].computed_sql;
-		if (expr && sql_names(expr, column)) {
+		if (expr && mig_sql_names(expr, column)) {
 			return false;
 		}
 	}

@@ -524,7 +524,7 @@ int mig_model_parse_unique(struct mig_ydoc *d, struct mig_schema *s, const yaml_
 int mig_model_parse_check(struct mig_ydoc *d, struct mig_schema *s, const yaml_node_t *n,
 			  const char *const *extra_keys, struct mig_check *out)
 {
-	static const char *const keys[] = { "name", "sql", NULL };
+	static const char *const keys[] = { "name", "sql", "column", NULL };
 	int bad = 0;
 	memset(out, 0, sizeof(*out));
 	out->pos = mig_ydoc_pos(d, n, &s->arena);
@@ -544,6 +544,9 @@ int mig_model_parse_check(struct mig_ydoc *d, struct mig_schema *s, const yaml_n
 	} else {
 		mig_ydoc_err(d, n, "check constraint needs 'sql'");
 		bad++;
+	}
+	if ((x = mig_ymap_get(d, n, "column"))) {
+		bad += mig_ynode_string(d, x, "column", &s->arena, &out->column) < 0;
 	}
 	return bad ? MIG_ERROR : 0;
 }
@@ -793,6 +796,15 @@ int mig_model_parse_table(struct mig_ydoc *d, struct mig_schema *s, struct mig_t
 					       what, c);
 				bad++;
 			}
+		}
+	}
+	for (size_t i = 0; i < t->checks.n; i++) {
+		const char *c = t->checks.v[i].column;
+		if (c && !mig_table_find_column(t, c)) {
+			struct mig_pos p = t->checks.v[i].pos;
+			mig_diags_addf(d->diags, p.file, p.line, p.column,
+				       "check constraint of %s names unknown column '%s'", what, c);
+			bad++;
 		}
 	}
 	for (size_t i = 0; i < t->fks.n; i++) {
@@ -1568,6 +1580,7 @@ void mig_model_write_check(struct mig_str *out, const struct mig_check *c)
 	mig_str_addch(out, '{');
 	kv_str(out, &first, "name", c->name);
 	kv_str(out, &first, "sql", c->sql);
+	kv_str(out, &first, "column", c->column);
 	mig_str_addch(out, '}');
 }
 

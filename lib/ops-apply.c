@@ -405,6 +405,15 @@ static int apply_drop_column(struct mig_schema *s, const struct mig_op *op)
 			t->fks.n--;
 		}
 	}
+	/* as does a CHECK on this column alone (SQLite's enum CHECK among them) */
+	for (size_t i = t->checks.n; i-- > 0;) {
+		if (mig_strieq(t->checks.v[i].column, name) ||
+		    mig_sql_names_only(t->checks.v[i].sql, t, name)) {
+			memmove(&t->checks.v[i], &t->checks.v[i + 1],
+				(t->checks.n - i - 1) * sizeof(t->checks.v[i]));
+			t->checks.n--;
+		}
+	}
 	size_t ci = (size_t)(c - t->columns.v);
 	mig_column_release(c);
 	memmove(c, c + 1, (t->columns.n - ci - 1) * sizeof(*c));
@@ -459,6 +468,11 @@ static int apply_alter_column(struct mig_schema *s, const struct mig_op *op)
 		}
 		for (size_t i = 0; i < t->uniques.n; i++) {
 			rename_in(t->uniques.v[i].columns.v, t->uniques.v[i].columns.n, from, to);
+		}
+		for (size_t i = 0; i < t->checks.n; i++) {
+			if (mig_streq(t->checks.v[i].column, from)) {
+				t->checks.v[i].column = to;
+			}
 		}
 		for (size_t i = 0; i < t->fks.n; i++) {
 			rename_in(t->fks.v[i].columns.v, t->fks.v[i].columns.n, from, to);
@@ -601,6 +615,7 @@ static int apply_create_constraint(struct mig_schema *s, const struct mig_op *op
 		struct mig_check ck = *in;
 		ck.name = ADUP(s, in->name);
 		ck.sql = ADUP(s, in->sql);
+		ck.column = ADUP(s, in->column);
 		ck.pos.file = ADUP(s, in->pos.file);
 		mig_vec_push(&t->checks, ck);
 		return 0;

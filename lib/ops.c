@@ -211,6 +211,7 @@ static struct mig_check *copy_check(struct mig_oplist *l, const struct mig_check
 	*c = *in;
 	c->name = PDUP(l, in->name);
 	c->sql = PDUP(l, in->sql);
+	c->column = PDUP(l, in->column);
 	c->pos = copy_pos(l, in->pos);
 	return c;
 }

@@ -141,6 +141,7 @@ void mig_table_copy(struct mig_schema *dst, struct mig_table *out, const struct 
 		f.name = ADUP(dst, sf->name);
 		f.ref_schema = ADUP(dst, sf->ref_schema);
 		f.ref_table = ADUP(dst, sf->ref_table);
+		f.index = ADUP(dst, sf->index);
 		copy_pos(dst, &f.pos, &sf->pos);
 		copy_names(dst, &f.columns, &sf->columns);
 		copy_names(dst, &f.ref_columns, &sf->ref_columns);
@@ -150,6 +151,7 @@ void mig_table_copy(struct mig_schema *dst, struct mig_table *out, const struct 
 		struct mig_check c = src->checks.v[i];
 		c.name = ADUP(dst, c.name);
 		c.sql = ADUP(dst, c.sql);
+		c.column = ADUP(dst, c.column);
 		copy_pos(dst, &c.pos, &src->checks.v[i].pos);
 		mig_vec_push(&out->checks, c);
 	}

@@ -475,6 +475,15 @@ static const struct bad_case bad_cases[] = {
 	  "      - {name: u1, columns: [a, c]}\n",
 	  "unique-unknown-column.yaml:5:9: unique constraint of table 't' names unknown column "
 	  "'c'" },
+	{ "check-unknown-column.yaml",
+	  "tables:\n"
+	  "  t:\n"
+	  "    columns: {a: integer}\n"
+	  "    checks:\n"
+	  "      - {name: a, sql: a > 0, column: a}\n"
+	  "      - {name: b, sql: b > 0, column: b}\n",
+	  "check-unknown-column.yaml:6:9: check constraint of table 't' names unknown column "
+	  "'b'" },
 	{ "index-no-columns.yaml",
 	  "tables:\n"
 	  "  t:\n"
@@ -896,9 +905,9 @@ static void test_model_round_trip_built(void **state)
 	mig_vec_push(&uq.columns, "note");
 	mig_vec_push(&t->uniques, uq);
 
-	struct mig_check ck = { NULL, "\"Unit Price\" >= (0)", { NULL, 0, 0 } };
+	struct mig_check ck = { NULL, "\"Unit Price\" >= (0)", NULL, { NULL, 0, 0 } };
 	mig_vec_push(&t->checks, ck);
-	struct mig_check ck2 = { "quantity: positive", "quantity > 0", { NULL, 0, 0 } };
+	struct mig_check ck2 = { "quantity: positive", "quantity > 0", NULL, { NULL, 0, 0 } };
 	mig_vec_push(&t->checks, ck2);
 
 	struct mig_foreign_key fk;

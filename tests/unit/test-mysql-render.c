@@ -852,16 +852,109 @@ static void test_mysql_render_constraints(void **state)
 		"ALTER TABLE `kids` DROP INDEX `b`",
 		"ALTER TABLE `kids` DROP CONSTRAINT `ck_kids_a`",
 		"ALTER TABLE `kids` DROP FOREIGN KEY `fk_kids_parent`",
+		"ALTER TABLE `kids` DROP INDEX `fk_kids_parent`",
 		"ALTER TABLE `kids` DROP PRIMARY KEY");
-	/* MySQL keeps the index it made for the foreign key */
+	/* the index the server made for the foreign key goes with it */
 	assert_indexes(st, "kids",
-		       "fk_kids_parent|1|1|parent_id|NULL|A|BTREE\n"
 		       "ix_kids_ab|1|1|a|NULL|A|BTREE\n"
 		       "ix_kids_ab|1|2|b|NULL|A|BTREE\n"
 		       "ix_kids_note|1|1|note|NULL|NULL|FULLTEXT\n"
 		       "ix_kids_spot|1|1|spot|32|A|SPATIAL\n");
 	assert_fks(st, "");
 	mig_assert_query(st->db, sql_checks, "");
+
+	/* the schema the ops built: the server made an index for a key on a
+	 * column no index starts with, and none for one that has an index */
+	run_ops(st,
+		"- create_foreign_key: {table: kids, name: fk_kids_parent, columns: [parent_id],\n"
+		"                       references: {table: parents, columns: [id]}}\n"
+		"- create_foreign_key: {table: kids, name: fk_kids_a, columns: [a],\n"
+		"                       references: {table: parents, columns: [id]}}\n",
+		"ALTER TABLE `kids` ADD CONSTRAINT `fk_kids_parent` FOREIGN KEY (`parent_id`) "
+		"REFERENCES `parents` (`id`)",
+		"ALTER TABLE `kids` ADD CONSTRAINT `fk_kids_a` FOREIGN KEY (`a`) "
+		"REFERENCES `parents` (`id`)");
+	run_ops(st,
+		"- drop_constraint: {table: kids, name: fk_kids_parent, type: foreignkey}\n"
+		"- drop_constraint: {table: kids, name: fk_kids_a, type: foreignkey}\n",
+		"ALTER TABLE `kids` DROP FOREIGN KEY `fk_kids_parent`",
+		"ALTER TABLE `kids` DROP INDEX `fk_kids_parent`",
+		"ALTER TABLE `kids` DROP FOREIGN KEY `fk_kids_a`");
+	assert_indexes(st, "kids",
+		       "ix_kids_ab|1|1|a|NULL|A|BTREE\n"
+		       "ix_kids_ab|1|2|b|NULL|A|BTREE\n"
+		       "ix_kids_note|1|1|note|NULL|NULL|FULLTEXT\n"
+		       "ix_kids_spot|1|1|spot|32|A|SPATIAL\n");
+	assert_fks(st, "");
+}
+
+/* MariaDB keeps a check written on a column in the column's definition:
+ * created with it, restated by every MODIFY (which would drop it), and
+ * dropped and added by restating the column. */
+static void test_mysql_render_column_checks(void **state)
+{
+	struct myn_state *st = *state;
+	static const char levels[] =
+		"SELECT constraint_name, level, check_clause FROM "
+		"information_schema.check_constraints "
+		"WHERE constraint_schema = DATABASE() ORDER BY constraint_name";
+	run_ops(st,
+		"- create_table:\n"
+		"    name: items\n"
+		"    columns:\n"
+		"      id: {type: integer, primary_key: true}\n"
+		"      price: {type: integer, nullable: false}\n"
+		"      qty: integer\n"
+		"    checks:\n"
+		"      - {name: price, sql: price > 0, column: price}\n"
+		"      - {name: ck_items_qty, sql: qty >= 0, column: qty}\n",
+		"CREATE TABLE `items` (\n"
+		"  `id` INTEGER NOT NULL AUTO_INCREMENT,\n"
+		"  `price` INTEGER NOT NULL CHECK (price > 0),\n"
+		"  `qty` INTEGER NULL,\n"
+		"  PRIMARY KEY (`id`),\n"
+		"  CONSTRAINT `ck_items_qty` CHECK (qty >= 0)\n"
+		")");
+	mig_assert_query(st->db, levels,
+			 "ck_items_qty|Table|`qty` >= 0\n"
+			 "price|Column|`price` > 0\n");
+	/* the column check survives a change of the column */
+	run_ops(st, "- alter_column: {table: items, column: price, type: bigint}\n",
+		"ALTER TABLE `items` MODIFY COLUMN `price` BIGINT NOT NULL CHECK (price > 0)");
+	mig_assert_query(st->db, levels,
+			 "ck_items_qty|Table|`qty` >= 0\n"
+			 "price|Column|`price` > 0\n");
+	run_ops(st, "- drop_constraint: {table: items, name: price, type: check}\n",
+		"ALTER TABLE `items` MODIFY COLUMN `price` BIGINT NOT NULL");
+	mig_assert_query(st->db, levels, "ck_items_qty|Table|`qty` >= 0\n");
+	run_ops(st,
+		"- create_check_constraint: {table: items, name: qty, sql: qty < 100, "
+		"column: qty}\n",
+		"ALTER TABLE `items` MODIFY COLUMN `qty` INTEGER NULL CHECK (qty < 100)");
+	mig_assert_query(st->db, levels,
+			 "ck_items_qty|Table|`qty` >= 0\n"
+			 "qty|Column|`qty` < 100\n");
+	/* reflection reads the column back, and a drop by that schema restates */
+	mig_schema_free(st->schema);
+	mig_assert_ok(mig_db_reflect(st->db, NULL, &st->schema));
+	const struct mig_table *t = mig_schema_find_table(st->schema, NULL, "items");
+	assert_non_null(t);
+	assert_int_equal(t->checks.n, 2);
+	assert_string_equal(t->checks.v[0].name, "ck_items_qty");
+	assert_null(t->checks.v[0].column);
+	assert_string_equal(t->checks.v[1].name, "qty");
+	assert_string_equal(t->checks.v[1].column, "qty");
+	run_ops(st, "- drop_constraint: {table: items, name: qty, type: check}\n",
+		"ALTER TABLE `items` MODIFY COLUMN `qty` INTEGER NULL");
+	mig_assert_query(st->db, levels, "ck_items_qty|Table|`qty` >= 0\n");
+	/* without a schema: the table-level forms */
+	run_ops_no_schema(st,
+			  "- create_check_constraint: {table: items, name: price, "
+			  "sql: price > 1, column: price}\n",
+			  "ALTER TABLE `items` ADD CONSTRAINT `price` CHECK (price > 1)");
+	mig_assert_query(st->db, levels,
+			 "ck_items_qty|Table|`qty` >= 0\n"
+			 "price|Table|`price` > 1\n");
 }
 
 /* ---- enums ---- */
@@ -1212,6 +1305,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mysql_render_alter_column_existing_keys,
 						setup_db, teardown_db),
 		cmocka_unit_test_setup_teardown(test_mysql_render_constraints, setup_db,
+						teardown_db),
+		cmocka_unit_test_setup_teardown(test_mysql_render_column_checks, setup_db,
 						teardown_db),
 		cmocka_unit_test_setup_teardown(test_mysql_render_enums, setup_db, teardown_db),
 		cmocka_unit_test_setup_teardown(test_mysql_render_enums_reflected, setup_db,

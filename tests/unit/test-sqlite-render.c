@@ -496,12 +496,35 @@ static void test_sqlite_render_add_column(void **state)
 			    "               identity: true}}\n",
 			    "ops.yaml:1:3: add_column: column 'child.n': sqlite generates values "
 			    "only for a single integer primary key of a rowid table");
-	assert_render_fails(f, f->schema,
-			    "- add_column: {table: child, column: {name: must, type: text,\n"
-			    "               nullable: false}}\n",
-			    "ops.yaml:1:3: add_column: cannot add NOT NULL column 'must' without a "
-			    "default to table 'child': its rows would have no value (give it a "
-			    "default, or add it nullable, fill it, then make it NOT NULL)");
+	/* NOT NULL without a default: a rebuild, whose copy stops on the rows
+	 * that would have no value, and which works on an empty table */
+	const char *must = "- add_column: {table: child, column: {name: must, type: text,\n"
+			   "               nullable: false}}\n";
+	struct mig_oplist ops;
+	struct mig_strlist stmts = MIG_STRLIST_INIT;
+	mig_oplist_init(&ops);
+	mig_assert_ok(mig_ops_parse_string("ops.yaml", must, &ops));
+	mig_assert_ok(mig_render_op(f->impl, f->schema, false, &ops.ops.v[0], &stmts));
+	mig_assert_ok(mig_db_exec(f->db, "SAVEPOINT must"));
+	size_t at = 0;
+	while (at < stmts.n && !mig_starts_with(stmts.v[at], "INSERT INTO \"_migrate_tmp_child\"")) {
+		mig_assert_ok(mig_db_exec(f->db, stmts.v[at++]));
+	}
+	assert_true(at < stmts.n);
+	assert_int_equal(mig_db_exec(f->db, stmts.v[at]), MIG_ERROR);
+	assert_true(mig_starts_with(mig_error_last(),
+				    "sqlite error: NOT NULL constraint failed: _migrate_tmp_child.must\n"
+				    "  statement: INSERT INTO \"_migrate_tmp_child\" "));
+	mig_assert_ok(mig_db_exec(f->db, "ROLLBACK TO must"));
+	mig_assert_ok(mig_db_exec(f->db, "RELEASE must"));
+	mig_strlist_release(&stmts);
+	mig_oplist_release(&ops);
+	mig_assert_ok(mig_db_exec(f->db, "DELETE FROM child"));
+	sql = render_ops(f, must, true);
+	assert_non_null(strstr(sql, "CREATE TABLE \"_migrate_tmp_child\" ("));
+	free(sql);
+	mig_assert_query(f->db, "SELECT \"notnull\" FROM pragma_table_info('child') WHERE name = 'must'",
+			 "1\n");
 }
 
 static void test_sqlite_render_drop_column(void **state)
@@ -558,7 +581,7 @@ static void test_sqlite_render_drop_column(void **state)
 	sql = render_ops(f, "- drop_index: {table: t, name: ix_t_f}\n"
 			    "- create_index: {table: t, name: ix_t_f2, columns: [id],\n"
 			    "                 where: F IS NOT NULL}\n"
-			    "- create_check_constraint: {table: t, sql: length(\"f\") < 9}\n",
+			    "- create_check_constraint: {table: t, sql: length(\"f\") < id + 9}\n",
 			 true);
 	free(sql);
 	assert_render_fails(f, f->schema, "- drop_column: {table: t, column: f}\n",
@@ -569,18 +592,29 @@ static void test_sqlite_render_drop_column(void **state)
 	assert_render_fails(f, f->schema, "- drop_column: {table: t, column: f}\n",
 			    "ops.yaml:1:3: drop_column: column 'f' of table 't' is used by a check "
 			    "constraint (drop that first)");
+	/* a check on the dropped column alone goes with it */
 	sql = render_ops(f,
-			 "- drop_constraint: {table: t, type: check, sql: length(\"f\") < 9}\n"
-			 "- drop_column: {table: t, column: f}\n",
+			 "- drop_constraint: {table: t, type: check, sql: length(\"f\") < id + 9}\n"
+			 "- create_check_constraint: {table: t, name: ck_t_f, sql: f <> 'x'}\n",
 			 true);
-	assert_non_null(strstr(sql, "DROP TABLE \"t\";\n"));
-	assert_true(mig_ends_with(sql, "PRAGMA foreign_keys = ON;\n"
-				       "ALTER TABLE \"t\" DROP COLUMN \"f\";\n"));
 	free(sql);
+	assert_ops(f, "- drop_column: {table: t, column: f}\n",
+		   "PRAGMA foreign_keys = OFF;\n"
+		   "CREATE TABLE \"_migrate_tmp_t\" (\n"
+		   "\t\"id\" INTEGER NOT NULL PRIMARY KEY\n"
+		   ");\n"
+		   "INSERT INTO \"_migrate_tmp_t\" (\"id\") SELECT \"id\" FROM \"t\";\n"
+		   "DROP TABLE \"t\";\n"
+		   "PRAGMA legacy_alter_table = ON;\n"
+		   "ALTER TABLE \"_migrate_tmp_t\" RENAME TO \"t\";\n"
+		   "PRAGMA legacy_alter_table = OFF;\n"
+		   "PRAGMA foreign_keys = ON;\n");
+	assert_int_equal(mig_schema_find_table(f->schema, NULL, "t")->checks.n, 0);
 	mig_assert_query(f->db, "SELECT * FROM t", "1\n2\n");
 	mig_assert_query(f->db, "SELECT sql FROM sqlite_master WHERE name = 't'",
 			 "CREATE TABLE \"t\" (\n"
-			 "\t\"id\" INTEGER NOT NULL PRIMARY KEY)\n");
+			 "\t\"id\" INTEGER NOT NULL PRIMARY KEY\n"
+			 ")\n");
 	/* without the schema, SQLite itself judges */
 	struct mig_oplist ops;
 	struct mig_strlist stmts = MIG_STRLIST_INIT;

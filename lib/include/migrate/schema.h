@@ -126,12 +126,18 @@ struct mig_foreign_key {
 	enum mig_fk_action on_update;
 	bool deferrable;
 	bool initially_deferred;
+	/* MySQL: the index the server made itself for the key (reflection
+	 * leaves it out of the table's indexes), or NULL */
+	const char *index;
 	struct mig_pos pos;
 };
 
 struct mig_check {
 	const char *name; /* may be NULL when reflected unnamed */
 	const char *sql;
+	/* the column the check is written on, or NULL for a table check; MariaDB
+	 * keeps such a check in the column's definition (named after it) */
+	const char *column;
 	struct mig_pos pos;
 };
 
@@ -246,5 +252,22 @@ const char *mig_object_kind_name(enum mig_object_kind k);
 const char *mig_naming_apply(struct mig_arena *a, const char *tmpl, const char *table,
 			     const char *const *columns, size_t ncolumns, const char *name,
 			     const char *ref_table);
+
+/* ---- reading SQL expression text (lib/sqltext.c) ----
+ * The ANSI lexical rules the three dialects share: '…' strings, "…", `…`
+ * and […] quoted names with doubled closing quotes. */
+bool mig_sql_word_char(unsigned char c); /* a letter, digit, _, $ or non-ASCII byte */
+/* Length of the quoted token at p ('x', "x", `x` or [x]), or 0 when it does
+ * not close. */
+size_t mig_sql_quoted_len(const char *p);
+/* Append the text of the quoted token q of len bytes, quotes removed and
+ * doubled quotes undone. */
+void mig_sql_unquote(struct mig_str *out, const char *q, size_t len);
+/* Whether the expression names the column name (bare or quoted, without
+ * ASCII case), outside string literals and function names. */
+bool mig_sql_names(const char *sql, const char *name);
+/* Whether the expression names column and no other column of t (a CHECK that
+ * goes with the column when it is dropped). */
+bool mig_sql_names_only(const char *sql, const struct mig_table *t, const char *column);
 
 #endif
