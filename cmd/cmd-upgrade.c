@@ -3,6 +3,7 @@
  * the graph, the connection or the script, and the progress lines. */
 #include "migrate.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,23 @@ static int offline_dialect(struct mig_ctx *ctx, const struct mig_dialect_impl **
 static bool relative(const char *a)
 {
 	return a[0] == '-' && a[1] && strspn(a + 1, "0123456789") == strlen(a + 1);
+}
+
+/* Connecting on a thread of its own; its error is handed over in err. */
+struct opener {
+	struct mig_ctx *ctx;
+	int rc;
+	struct mig_saved_error err;
+};
+
+static void *open_thread(void *arg)
+{
+	struct opener *o = arg;
+	o->rc = mig_cmd_open_db(o->ctx);
+	if (o->rc < 0) {
+		mig_error_take(&o->err);
+	}
+	return NULL;
 }
 
 int mig_cmd_run(struct mig_ctx *ctx, const struct mig_cmd *cmd, enum mig_run_mode mode, int argc,
@@ -137,12 +155,25 @@ int mig_cmd_run(struct mig_ctx *ctx, const struct mig_cmd *cmd, enum mig_run_mod
 		goto done;
 	}
 
-	if (mig_revgraph_load_config(&g, &ctx->cfg) < 0) {
+	/* connecting (the server starting a session) and reading the revision
+	 * files overlap; a broken file is still the error reported first */
+	struct opener o = { ctx, 0, { MIG_ECLASS_NONE, NULL } };
+	pthread_t th;
+	bool threaded = !sql && pthread_create(&th, NULL, open_thread, &o) == 0;
+	int grc = sql ? mig_revgraph_load_config(&g, &ctx->cfg)
+		      : mig_revgraph_load_config_text(&g, &ctx->cfg);
+	if (threaded) {
+		pthread_join(th, NULL);
+	}
+	if (grc < 0) {
+		free(o.err.msg);
 		rc = mig_cmd_fail();
 		goto done;
 	}
 	if (sql) {
 		rc = offline_dialect(ctx, &impl);
+	} else if (threaded) {
+		rc = o.rc < 0 ? mig_error_give(&o.err) : 0;
 	} else {
 		rc = mig_cmd_open_db(ctx);
 	}

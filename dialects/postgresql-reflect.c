@@ -13,13 +13,24 @@
  * helped (pg_get_expr of a default gets no relation: defaults have no column
  * references), so that the cost grows with the rows, not with the tables. */
 
-/* The default schema, the server version and the operator classes that are
- * no type's default (an index using one is reported). */
+/* The default schema, the server version, the operator classes that are no
+ * type's default (an index using one is reported), and whether there is
+ * nothing to read: no relation, type or routine in the schemas read, no
+ * extension but plpgsql, no event trigger (a new database, read in one
+ * query instead of PG_REFLECT_QUERIES). */
 static const char sql_settings[] =
 	"SELECT current_schema(), current_setting('server_version_num'),"
-	" array(SELECT oc.oid FROM pg_opclass oc WHERE NOT oc.opcdefault ORDER BY oc.oid)";
+	" array(SELECT oc.oid FROM pg_opclass oc WHERE NOT oc.opcdefault ORDER BY oc.oid),"
+	" NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+	"  WHERE {ns})"
+	" AND NOT EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+	"  WHERE {ns})"
+	" AND NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+	"  WHERE {ns})"
+	" AND NOT EXISTS (SELECT 1 FROM pg_extension x WHERE x.extname <> 'plpgsql')"
+	" AND NOT EXISTS (SELECT 1 FROM pg_event_trigger)";
 
-enum { SET_SCHEMA, SET_VERSION, SET_OPCLASSES };
+enum { SET_SCHEMA, SET_VERSION, SET_OPCLASSES, SET_EMPTY };
 
 /* Tables, partitioned tables, views, materialized views, sequences (with the
  * column that owns them) and foreign tables, in the order of their names as
@@ -238,6 +249,7 @@ struct pg_reflector {
 	const char *defschema; /* current_schema() */
 	long version;          /* server_version_num */
 	bool all_schemas;
+	bool empty; /* nothing to read (sql_settings) */
 	MIG_VEC(unsigned long) odd_opclasses; /* sorted */
 	MIG_VEC(struct pg_rel) rels;          /* sorted by oid */
 	MIG_VEC(struct pg_tinfo) tinfo;
@@ -1273,7 +1285,7 @@ static void record_found(struct pg_reflector *r)
 static int load_settings(struct pg_reflector *r)
 {
 	struct mig_rows rows = MIG_ROWS_INIT;
-	int rc = mig_db_query(r->db, sql_settings, &rows);
+	int rc = run(r, sql_settings, &rows);
 	if (rc < 0) {
 		goto done;
 	}
@@ -1291,6 +1303,7 @@ static int load_settings(struct pg_reflector *r)
 		mig_vec_push(&r->odd_opclasses, to_oid(oids.v[i]));
 	}
 	mig_vec_free(&oids);
+	r->empty = mig_streq(mig_rows_get(&rows, 0, SET_EMPTY), "t");
 	if (r->version < 120000) {
 		rc = mig_error(MIG_ECLASS_DB,
 			       "reflection needs PostgreSQL 12 or later (server_version_num %ld)",
@@ -1311,7 +1324,7 @@ int pg_reflect(struct mig_db *db, const struct mig_reflect_opts *opts, struct mi
 	r.all_schemas = opts && opts->include_schemas;
 	int rc;
 	/* enums before columns: an array of an enum is a type the model knows */
-	if ((rc = load_settings(&r)) < 0 || (rc = load_relations(&r)) < 0 ||
+	if ((rc = load_settings(&r)) < 0 || r.empty || (rc = load_relations(&r)) < 0 ||
 	    (rc = load_types(&r)) < 0 || (rc = load_columns(&r)) < 0 ||
 	    (rc = load_comments(&r)) < 0 || (rc = load_constraints(&r)) < 0 ||
 	    (rc = load_indexes(&r)) < 0 || (rc = load_objects(&r)) < 0) {

@@ -16,8 +16,10 @@ int mig_verbosity = 1;
 
 /* ---- errors ---- */
 
-static struct mig_str last_error = MIG_STR_INIT;
-static enum mig_error_class last_class;
+/* Per thread: a thread that works beside the main one (connecting while the
+ * revision files are read) hands its error over with mig_error_take. */
+static _Thread_local struct mig_str last_error = MIG_STR_INIT;
+static _Thread_local enum mig_error_class last_class;
 
 int mig_verror(enum mig_error_class klass, const char *fmt, va_list ap)
 {
@@ -68,6 +70,21 @@ const char *mig_error_last(void)
 enum mig_error_class mig_error_class_last(void)
 {
 	return last_class;
+}
+
+void mig_error_take(struct mig_saved_error *e)
+{
+	e->klass = last_class;
+	e->msg = last_error.len ? mig_str_detach(&last_error) : NULL;
+	mig_error_clear();
+}
+
+int mig_error_give(struct mig_saved_error *e)
+{
+	mig_error(e->klass, "%s", e->msg ? e->msg : "unknown error");
+	free(e->msg);
+	e->msg = NULL;
+	return MIG_ERROR;
 }
 
 void mig_error_clear(void)

@@ -416,6 +416,7 @@ struct load_job {
 	const int *dfd;           /* per node: the open folder */
 	const char *const *dir;   /* per node: the folder's path */
 	size_t from, to;
+	bool keep_text;
 	struct mig_arena arena;
 	struct mig_diags dg;
 };
@@ -447,6 +448,10 @@ static void load_range(struct load_job *j)
 		}
 		r->index = k;
 		r->path = path;
+		if (!e && j->keep_text) {
+			r->text = mig_arena_strndup(&j->arena, buf, len);
+			r->text_len = len;
+		}
 	}
 	free(buf);
 }
@@ -460,8 +465,8 @@ static void *load_thread(void *arg)
 /* Files per thread below which a second thread costs more than it saves. */
 #define LOAD_THREAD_MIN 256
 
-int mig_revgraph_load(struct mig_revgraph **out, const struct mig_strlist *dirs,
-		      const char *file_template)
+static int load_dirs(struct mig_revgraph **out, const struct mig_strlist *dirs,
+		     const char *file_template, bool keep_text)
 {
 	static const char *const suffixes[] = { ".yaml", NULL };
 	struct mig_revgraph *g = xcalloc(1, sizeof(*g));
@@ -514,6 +519,7 @@ int mig_revgraph_load(struct mig_revgraph **out, const struct mig_strlist *dirs,
 		j->dir = dirof;
 		j->from = g->n * t / njobs;
 		j->to = g->n * (t + 1) / njobs;
+		j->keep_text = keep_text;
 	}
 	pthread_t th;
 	bool threaded = njobs == 2 && pthread_create(&th, NULL, load_thread, &jobs[1]) == 0;
@@ -574,13 +580,29 @@ done:
 	return rc;
 }
 
-int mig_revgraph_load_config(struct mig_revgraph **out, const struct mig_config *cfg)
+int mig_revgraph_load(struct mig_revgraph **out, const struct mig_strlist *dirs,
+		      const char *file_template)
+{
+	return load_dirs(out, dirs, file_template, false);
+}
+
+static int load_config(struct mig_revgraph **out, const struct mig_config *cfg, bool keep_text)
 {
 	struct mig_strlist dirs = MIG_STRLIST_INIT;
 	mig_strlist_push_owned(&dirs, mig_config_versions_dir(cfg));
-	int rc = mig_revgraph_load(out, &dirs, cfg->file_template);
+	int rc = load_dirs(out, &dirs, cfg->file_template, keep_text);
 	mig_strlist_release(&dirs);
 	return rc;
+}
+
+int mig_revgraph_load_config(struct mig_revgraph **out, const struct mig_config *cfg)
+{
+	return load_config(out, cfg, false);
+}
+
+int mig_revgraph_load_config_text(struct mig_revgraph **out, const struct mig_config *cfg)
+{
+	return load_config(out, cfg, true);
 }
 
 /* ---- loading from memory (the revision files of a git tree) ---- */

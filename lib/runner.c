@@ -770,12 +770,19 @@ static void load_range(struct load_job *j)
 	struct mig_str buf = MIG_STR_INIT;
 	struct mig_diags dg = MIG_DIAGS_INIT;
 	for (size_t i = j->from; i < j->to && !j->failed; i++) {
-		const char *path = j->r->plan.steps.v[i].rev->path;
+		const struct mig_revision *rev = j->r->plan.steps.v[i].rev;
 		struct item *it = &j->r->items[i];
-		j->failed = !read_quiet(path, &buf);
+		/* the bytes the graph was read from, else the file again */
+		const char *text = rev->text;
+		size_t len = rev->text_len;
+		if (!text) {
+			j->failed = !read_quiet(rev->path, &buf);
+			text = buf.buf;
+			len = buf.len;
+		}
 		if (!j->failed) {
-			blob_id(buf.buf, buf.len, it->checksum);
-			j->failed = mig_revision_parse_full_into(path, buf.buf, buf.len, &dg,
+			blob_id(text, len, it->checksum);
+			j->failed = mig_revision_parse_full_into(rev->path, text, len, &dg,
 								 &it->file) < 0;
 		}
 	}

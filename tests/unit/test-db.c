@@ -5,6 +5,7 @@
 #include "helpers.h"
 
 #include "dialect.h"
+#include "dialects/version.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -659,6 +660,43 @@ static void test_db_postgresql_details(void **state)
 	mig_db_close(db);
 }
 
+/* History rows go to PostgreSQL as one array per column: every value comes
+ * back as it was, quotes, backslashes and NULLs included. */
+static void test_db_postgresql_history_rows(void **state)
+{
+	(void)state;
+	struct mig_db *db = connect_to(&pg);
+	struct mig_oplist ops;
+	struct mig_strlist stmts = MIG_STRLIST_INIT;
+	mig_oplist_init(&ops);
+	mig_history_table_op(NULL, &ops);
+	mig_assert_ok(mig_render_op(mig_db_dialect(db), NULL, false, &ops.ops.v[0], &stmts));
+	for (size_t i = 0; i < stmts.n; i++) {
+		mig_assert_ok(mig_db_exec(db, stmts.v[i]));
+	}
+	struct mig_history_row rows[] = {
+		{ "a1", "up", "0123abcd", "2026-11-22 10:00:01", "me@host", 12, 3 },
+		{ "b2", "down", NULL, "2026-11-22 10:00:02", "o'ne \"two\" \\three, {x}", -1, -1 },
+		{ "c3", "up-failed", "NULL", "2026-11-22 10:00:03", "NULL", 0, 0 },
+	};
+	struct mig_str sql = MIG_STR_INIT;
+	mig_history_insert_sql(mig_db_dialect(db), NULL, rows, 3, &sql);
+	assert_non_null(strstr(sql.buf, " SELECT * FROM unnest("));
+	mig_assert_ok(mig_db_exec(db, sql.buf));
+	assert_value(db,
+		     "SELECT string_agg(concat_ws('|', revision, direction, coalesce(checksum, '-'),"
+		     " applied_at, applied_by, coalesce(duration_ms::text, '-'),"
+		     " coalesce(ops_done::text, '-')), E'\\n' ORDER BY id) FROM migrate_history",
+		     "a1|up|0123abcd|2026-11-22 10:00:01|me@host|12|3\n"
+		     "b2|down|-|2026-11-22 10:00:02|o'ne \"two\" \\three, {x}|-|-\n"
+		     "c3|up-failed|NULL|2026-11-22 10:00:03|NULL|0|0");
+	mig_assert_ok(mig_db_exec(db, "DROP TABLE migrate_history"));
+	mig_str_release(&sql);
+	mig_strlist_release(&stmts);
+	mig_oplist_release(&ops);
+	mig_db_close(db);
+}
+
 static void test_db_sqlite_files(void **state)
 {
 	struct mig_db *db;
@@ -800,6 +838,7 @@ int main(void)
 		cmocka_unit_test(test_db_refused_login),
 		cmocka_unit_test(test_db_postgresql_commit_after_error),
 		cmocka_unit_test(test_db_postgresql_details),
+		cmocka_unit_test(test_db_postgresql_history_rows),
 		cmocka_unit_test(test_db_sqlite_files),
 		cmocka_unit_test(test_db_sqlite_memory),
 		cmocka_unit_test(test_db_mysql_lock_is_per_database),

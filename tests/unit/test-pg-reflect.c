@@ -440,9 +440,40 @@ static void create_tables(struct mig_db *db, int first, int count)
 	mig_str_release(&sql);
 }
 
+/* Reflect, asserting that it took exactly n statements. */
+static struct mig_schema *reflect_in(struct mig_db *db, unsigned long n)
+{
+	struct mig_schema *s = NULL;
+	unsigned long before = db->query_count;
+	mig_assert_ok(mig_db_reflect(db, NULL, &s));
+	assert_int_equal(db->query_count - before, n);
+	return s;
+}
+
 static void test_pg_reflect_query_count(void **state)
 {
 	struct pgr_state *st = *state;
+	/* a new database: one query finds nothing to read */
+	struct mig_schema *e = reflect_in(st->db, 1);
+	assert_int_equal(e->tables.n, 0);
+	assert_int_equal(e->enums.n, 0);
+	assert_int_equal(e->objects.n, 0);
+	assert_int_equal(e->warnings.n, 0);
+	mig_schema_free(e);
+	/* anything at all in the schema, or an extension, is read in full */
+	static const char *const one_thing[][2] = {
+		{ "CREATE TYPE mood AS ENUM ('ok')", "DROP TYPE mood" },
+		{ "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'", "DROP FUNCTION f()" },
+		{ "CREATE SEQUENCE sq", "DROP SEQUENCE sq" },
+		{ "CREATE EXTENSION pg_trgm SCHEMA pg_catalog", "DROP EXTENSION pg_trgm" },
+	};
+	for (size_t i = 0; i < sizeof(one_thing) / sizeof(one_thing[0]); i++) {
+		mig_assert_ok(mig_db_exec(st->db, one_thing[i][0]));
+		e = reflect_in(st->db, PG_REFLECT_QUERIES);
+		assert_int_equal(e->enums.n + e->objects.n, 1);
+		mig_schema_free(e);
+		mig_assert_ok(mig_db_exec(st->db, one_thing[i][1]));
+	}
 	create_tables(st->db, 0, 1000);
 	unsigned long before = st->db->query_count;
 	struct mig_schema *s = reflect(st->db, NULL);

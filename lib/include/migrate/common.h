@@ -56,6 +56,14 @@ void mig_error_prefix(const char *fmt, ...) MIG_PRINTF(1, 2);
 const char *mig_error_last(void);
 enum mig_error_class mig_error_class_last(void);
 void mig_error_clear(void);
+/* The error is per thread: take it from one thread (which is left without
+ * one) and give it to another (which then has it, and e is emptied). */
+struct mig_saved_error {
+	enum mig_error_class klass;
+	char *msg;
+};
+void mig_error_take(struct mig_saved_error *e);
+int mig_error_give(struct mig_saved_error *e);
 /* The exit code that matches the last error's class. */
 int mig_error_exit_code(void);
 

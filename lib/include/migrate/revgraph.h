@@ -42,6 +42,9 @@ int mig_revgraph_load(struct mig_revgraph **out, const struct mig_strlist *dirs,
 		      const char *file_template);
 /* The same for the version folders of a configuration: <script_location>/versions. */
 int mig_revgraph_load_config(struct mig_revgraph **out, const struct mig_config *cfg);
+/* The same, keeping each file's bytes in its revision (text, text_len) for a
+ * caller that reads the whole files next (the runner). */
+int mig_revgraph_load_config_text(struct mig_revgraph **out, const struct mig_config *cfg);
 void mig_revgraph_free(struct mig_revgraph *g);
 /* One revision file held in memory (a blob of a git tree). */
 struct mig_revblob {

@@ -25,6 +25,10 @@ struct mig_revision {
 	const char *create_date;     /* as written, or NULL */
 	bool transactional;          /* default true */
 	const char *path;
+	/* the file's bytes (NUL-terminated), when the graph was loaded to keep
+	 * them (mig_revgraph_load_text); else NULL */
+	const char *text;
+	size_t text_len;
 	/* where the values of these keys are (for messages about the graph) */
 	struct mig_pos pos_revision;
 	struct mig_pos pos_down_revision;
