@@ -1062,16 +1062,6 @@ done:
 	return rc;
 }
 
-static bool names_have(const char *const *names, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (mig_streq(names[i], name)) {
-			return true;
-		}
-	}
-	return false;
-}
-
 /* DROP COLUMN, after dropping what mig_schema_apply drops with the column
  * but MySQL would refuse to drop (a foreign key on it) or would keep without
  * the column (an index, unique constraint or primary key over more columns). */
@@ -1085,19 +1075,19 @@ static int render_drop_column(const struct mig_render_ctx *ctx, const struct mig
 
 	for (size_t i = 0; t && i < t->fks.n; i++) {
 		const struct mig_foreign_key *f = &t->fks.v[i];
-		if (f->name && names_have(f->columns.v, f->columns.n, col)) {
+		if (f->name && mig_names_have(f->columns.v, f->columns.n, col)) {
 			mig_str_add(&s, "DROP FOREIGN KEY ");
 			ident(ctx, &s, f->name);
 			mig_strlist_push(&items, s.buf);
 			mig_str_reset(&s);
 		}
 	}
-	if (t && t->pk.columns.n > 1 && names_have(t->pk.columns.v, t->pk.columns.n, col)) {
+	if (t && t->pk.columns.n > 1 && mig_names_have(t->pk.columns.v, t->pk.columns.n, col)) {
 		mig_strlist_push(&items, "DROP PRIMARY KEY");
 	}
 	for (size_t i = 0; t && i < t->uniques.n; i++) {
 		const struct mig_unique *u = &t->uniques.v[i];
-		if (u->name && u->columns.n > 1 && names_have(u->columns.v, u->columns.n, col)) {
+		if (u->name && u->columns.n > 1 && mig_names_have(u->columns.v, u->columns.n, col)) {
 			mig_str_add(&s, "DROP INDEX ");
 			ident(ctx, &s, u->name);
 			mig_strlist_push(&items, s.buf);
@@ -1431,11 +1421,8 @@ static const char *constraint_to_drop(const struct mig_render_ctx *ctx, const st
 	case MIG_CONSTRAINT_UNIQUE:
 		for (size_t i = 0; op->unique && i < t->uniques.n; i++) {
 			const struct mig_unique *u = &t->uniques.v[i];
-			bool same = u->columns.n == op->unique->columns.n;
-			for (size_t j = 0; same && j < u->columns.n; j++) {
-				same = mig_streq(u->columns.v[j], op->unique->columns.v[j]);
-			}
-			if (same) {
+			if (mig_names_equal(u->columns.v, u->columns.n, op->unique->columns.v,
+					    op->unique->columns.n)) {
 				return u->name;
 			}
 		}
@@ -1450,11 +1437,8 @@ static const char *constraint_to_drop(const struct mig_render_ctx *ctx, const st
 	case MIG_CONSTRAINT_FOREIGNKEY:
 		for (size_t i = 0; op->fk && i < t->fks.n; i++) {
 			const struct mig_foreign_key *f = &t->fks.v[i];
-			bool same = f->columns.n == op->fk->columns.n;
-			for (size_t j = 0; same && j < f->columns.n; j++) {
-				same = mig_streq(f->columns.v[j], op->fk->columns.v[j]);
-			}
-			if (same) {
+			if (mig_names_equal(f->columns.v, f->columns.n, op->fk->columns.v,
+					    op->fk->columns.n)) {
 				return f->name;
 			}
 		}
@@ -1662,7 +1646,7 @@ static int render_add_enum_value(const struct mig_render_ctx *ctx, const struct 
 		return mig_op_error(op, "no enum '%s%s%s' in the schema",
 				    QUAL(op->schema, op->name));
 	}
-	if (names_have(e->values.v, e->values.n, op->value)) {
+	if (mig_names_have(e->values.v, e->values.n, op->value)) {
 		if (op->if_not_exists) {
 			return 0;
 		}

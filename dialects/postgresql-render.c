@@ -812,14 +812,20 @@ static int render_create_index(struct pr *r)
 	return 0;
 }
 
-/* An index lives in its table's schema. */
-static int render_drop_index(struct pr *r)
+/* "<verb> schema.name" of the op's object (DROP INDEX, DROP TYPE). */
+static int drop_named(struct pr *r, const char *verb)
 {
 	struct mig_str s = MIG_STR_INIT;
-	mig_str_add(&s, "DROP INDEX ");
+	mig_str_add(&s, verb);
 	qualname(r, &s, r->op->schema, r->op->name);
 	emit(r, &s);
 	return 0;
+}
+
+/* An index lives in its table's schema. */
+static int render_drop_index(struct pr *r)
+{
+	return drop_named(r, "DROP INDEX ");
 }
 
 static int render_add_constraint(struct pr *r)
@@ -936,11 +942,7 @@ static int render_create_enum(struct pr *r)
 
 static int render_drop_enum(struct pr *r)
 {
-	struct mig_str s = MIG_STR_INIT;
-	mig_str_add(&s, "DROP TYPE ");
-	qualname(r, &s, r->op->schema, r->op->name);
-	emit(r, &s);
-	return 0;
+	return drop_named(r, "DROP TYPE ");
 }
 
 /* ALTER TYPE … ADD VALUE. PostgreSQL 12 and later run it in a transaction,

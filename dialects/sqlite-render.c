@@ -80,41 +80,16 @@ static bool parenthesised(const char *text)
 	return false;
 }
 
+/* A number SQLite reads as one: a decimal, or 0x and hex digits. */
 static bool is_number(const char *p)
 {
-	bool digits = false;
-	if (*p == '+' || *p == '-') {
-		p++;
-	}
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && isxdigit((unsigned char)p[2])) {
-		for (p += 2; isxdigit((unsigned char)*p); p++) {
+	const char *q = p + (*p == '+' || *p == '-');
+	if (q[0] == '0' && (q[1] == 'x' || q[1] == 'X') && isxdigit((unsigned char)q[2])) {
+		for (q += 2; isxdigit((unsigned char)*q); q++) {
 		}
-		return *p == '\0';
+		return *q == '\0';
 	}
-	for (; isdigit((unsigned char)*p); p++) {
-		digits = true;
-	}
-	if (*p == '.') {
-		for (p++; isdigit((unsigned char)*p); p++) {
-			digits = true;
-		}
-	}
-	if (!digits) {
-		return false;
-	}
-	if (*p == 'e' || *p == 'E') {
-		p++;
-		if (*p == '+' || *p == '-') {
-			p++;
-		}
-		if (!isdigit((unsigned char)*p)) {
-			return false;
-		}
-		while (isdigit((unsigned char)*p)) {
-			p++;
-		}
-	}
-	return *p == '\0';
+	return mig_is_decimal(p);
 }
 
 static bool is_time_keyword(const char *text)

@@ -1106,29 +1106,6 @@ static bool reflected_enum(struct cmp *c, const struct mig_table *rt, const stru
 	return false;
 }
 
-static bool values_eq(const char *const *a, size_t na, const char *const *b, size_t nb)
-{
-	if (na != nb) {
-		return false;
-	}
-	for (size_t i = 0; i < na; i++) {
-		if (!mig_streq(a[i], b[i])) {
-			return false;
-		}
-	}
-	return true;
-}
-
-static bool has_value(const char *const *v, size_t n, const char *x)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (mig_streq(v[i], x)) {
-			return true;
-		}
-	}
-	return false;
-}
-
 /* Whether old is new with some values left out, in the same order. */
 static bool subsequence(const char *const *old, size_t nold, const char *const *now,
 			size_t nnow)
@@ -1149,7 +1126,7 @@ static void add_values(struct cmp *c, const char *schema, const char *name,
 		       const char *const *old, size_t nold, const char *const *now, size_t nnow)
 {
 	for (size_t i = 0; i < nnow; i++) {
-		if (has_value(old, nold, now[i])) {
+		if (mig_names_have(old, nold, now[i])) {
 			continue;
 		}
 		struct mig_op op;
@@ -1159,11 +1136,11 @@ static void add_values(struct cmp *c, const char *schema, const char *name,
 		op.value = now[i];
 		bool old_after = false;
 		for (size_t k = i + 1; k < nnow && !old_after; k++) {
-			old_after = has_value(old, nold, now[k]);
+			old_after = mig_names_have(old, nold, now[k]);
 		}
 		if (i == 0) {
 			for (size_t k = 1; k < nnow && !op.before; k++) {
-				op.before = has_value(old, nold, now[k]) ? now[k] : NULL;
+				op.before = mig_names_have(old, nold, now[k]) ? now[k] : NULL;
 			}
 		} else if (old_after) {
 			op.after = now[i - 1];
@@ -1177,7 +1154,7 @@ static int enum_removal_error(const char *what, const char *const *old, size_t n
 {
 	struct mig_str gone = MIG_STR_INIT;
 	for (size_t i = 0; i < nold; i++) {
-		if (!has_value(now, nnow, old[i])) {
+		if (!mig_names_have(now, nnow, old[i])) {
 			mig_str_addf(&gone, "%s'%s'", gone.len ? ", " : "", old[i]);
 		}
 	}
@@ -1225,7 +1202,7 @@ static int compare_enums(struct cmp *c)
 			push(c, P_CREATE_ENUM, &op);
 			continue;
 		}
-		if (values_eq(re->values.v, re->values.n, de->values.v, de->values.n)) {
+		if (mig_names_equal(re->values.v, re->values.n, de->values.v, de->values.n)) {
 			continue;
 		}
 		if (!subsequence(re->values.v, re->values.n, de->values.v, de->values.n)) {
@@ -1436,7 +1413,7 @@ static bool compare_column(struct cmp *c, const struct mig_table *dt, const stru
 			same = c->native_enums ? mig_streq(qn(c, de->schema, de->name), re->name)
 					       : true;
 			if (!c->native_enums &&
-			    !values_eq(re->values.v, re->values.n, de->values.v, de->values.n)) {
+			    !mig_names_equal(re->values.v, re->values.n, de->values.v, de->values.n)) {
 				char *what = xasprintf("enum column '%s.%s'", where, dc->name);
 				if (!subsequence(re->values.v, re->values.n, de->values.v,
 						 de->values.n)) {

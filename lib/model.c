@@ -431,25 +431,41 @@ static const char **merge_keys(const char *const *base, const char *const *extra
 	return r;
 }
 
+/* What every item of a table list starts with: its position, a mapping
+ * (else the message must), only the keys allowed (keys and extra_keys, for
+ * the item called what), and its name (unless name is NULL). Returns -1 when
+ * n is no mapping, else the number of problems found. */
+static int open_item(struct mig_ydoc *d, struct mig_schema *s, const yaml_node_t *n,
+		     const char *const *keys, const char *const *extra_keys, const char *what,
+		     const char *must, struct mig_pos *pos, const char **name)
+{
+	*pos = mig_ydoc_pos(d, n, &s->arena);
+	if (!mig_ynode_is_map(n)) {
+		mig_ydoc_err(d, n, "%s", must);
+		return -1;
+	}
+	const char **allowed = merge_keys(keys, extra_keys);
+	int bad = mig_ymap_check_keys(d, n, allowed, what);
+	free(allowed);
+	yaml_node_t *x = name ? mig_ymap_get(d, n, "name") : NULL;
+	if (x) {
+		bad += mig_ynode_string(d, x, "name", &s->arena, name) < 0;
+	}
+	return bad;
+}
+
 int mig_model_parse_index(struct mig_ydoc *d, struct mig_schema *s, const yaml_node_t *n,
 			  const char *const *extra_keys, struct mig_index *out)
 {
 	static const char *const keys[] = { "name",  "columns", "expressions", "unique",
 					    "where", "using",   NULL };
-	int bad = 0;
 	memset(out, 0, sizeof(*out));
-	out->pos = mig_ydoc_pos(d, n, &s->arena);
-	if (!mig_ynode_is_map(n)) {
-		mig_ydoc_err(d, n, "an index must be a mapping with 'columns' or 'expressions'");
+	int bad = open_item(d, s, n, keys, extra_keys, "index",
+			    "an index must be a mapping with 'columns' or 'expressions'", &out->pos, &out->name);
+	if (bad < 0) {
 		return MIG_ERROR;
 	}
-	const char **allowed = merge_keys(keys, extra_keys);
-	bad += mig_ymap_check_keys(d, n, allowed, "index");
-	free(allowed);
 	yaml_node_t *x;
-	if ((x = mig_ymap_get(d, n, "name"))) {
-		bad += mig_ynode_string(d, x, "name", &s->arena, &out->name) < 0;
-	}
 	MIG_VEC(const char *) cols = { 0 };
 	if ((x = mig_ymap_get(d, n, "columns"))) {
 		if (mig_ynode_strings(d, x, "columns", &s->arena, &cols) < 0) {
@@ -495,20 +511,13 @@ int mig_model_parse_unique(struct mig_ydoc *d, struct mig_schema *s, const yaml_
 			   const char *const *extra_keys, struct mig_unique *out)
 {
 	static const char *const keys[] = { "name", "columns", "deferrable", NULL };
-	int bad = 0;
 	memset(out, 0, sizeof(*out));
-	out->pos = mig_ydoc_pos(d, n, &s->arena);
-	if (!mig_ynode_is_map(n)) {
-		mig_ydoc_err(d, n, "a unique constraint must be a mapping with 'columns'");
+	int bad = open_item(d, s, n, keys, extra_keys, "unique constraint",
+			    "a unique constraint must be a mapping with 'columns'", &out->pos, &out->name);
+	if (bad < 0) {
 		return MIG_ERROR;
 	}
-	const char **allowed = merge_keys(keys, extra_keys);
-	bad += mig_ymap_check_keys(d, n, allowed, "unique constraint");
-	free(allowed);
 	yaml_node_t *x;
-	if ((x = mig_ymap_get(d, n, "name"))) {
-		bad += mig_ynode_string(d, x, "name", &s->arena, &out->name) < 0;
-	}
 	if ((x = mig_ymap_get(d, n, "columns"))) {
 		bad += mig_ynode_strings(d, x, "columns", &s->arena, &out->columns) < 0;
 	} else {
@@ -525,20 +534,13 @@ int mig_model_parse_check(struct mig_ydoc *d, struct mig_schema *s, const yaml_n
 			  const char *const *extra_keys, struct mig_check *out)
 {
 	static const char *const keys[] = { "name", "sql", "column", NULL };
-	int bad = 0;
 	memset(out, 0, sizeof(*out));
-	out->pos = mig_ydoc_pos(d, n, &s->arena);
-	if (!mig_ynode_is_map(n)) {
-		mig_ydoc_err(d, n, "a check constraint must be a mapping with 'sql'");
+	int bad = open_item(d, s, n, keys, extra_keys, "check constraint",
+			    "a check constraint must be a mapping with 'sql'", &out->pos, &out->name);
+	if (bad < 0) {
 		return MIG_ERROR;
 	}
-	const char **allowed = merge_keys(keys, extra_keys);
-	bad += mig_ymap_check_keys(d, n, allowed, "check constraint");
-	free(allowed);
 	yaml_node_t *x;
-	if ((x = mig_ymap_get(d, n, "name"))) {
-		bad += mig_ynode_string(d, x, "name", &s->arena, &out->name) < 0;
-	}
 	if ((x = mig_ymap_get(d, n, "sql"))) {
 		bad += mig_ynode_string(d, x, "sql", &s->arena, &out->sql) < 0;
 	} else {
@@ -558,21 +560,13 @@ int mig_model_parse_fk(struct mig_ydoc *d, struct mig_schema *s, const yaml_node
 					    "on_delete",  "on_update", "deferrable",
 					    "initially_deferred", NULL };
 	static const char *const refkeys[] = { "table", "columns", NULL };
-	int bad = 0;
 	memset(out, 0, sizeof(*out));
-	out->pos = mig_ydoc_pos(d, n, &s->arena);
-	if (!mig_ynode_is_map(n)) {
-		mig_ydoc_err(d, n, "a foreign key must be a mapping with 'columns' and "
-				   "'references'");
+	int bad = open_item(d, s, n, keys, extra_keys, "foreign key",
+			    "a foreign key must be a mapping with 'columns' and 'references'", &out->pos, &out->name);
+	if (bad < 0) {
 		return MIG_ERROR;
 	}
-	const char **allowed = merge_keys(keys, extra_keys);
-	bad += mig_ymap_check_keys(d, n, allowed, "foreign key");
-	free(allowed);
 	yaml_node_t *x;
-	if ((x = mig_ymap_get(d, n, "name"))) {
-		bad += mig_ynode_string(d, x, "name", &s->arena, &out->name) < 0;
-	}
 	if ((x = mig_ymap_get(d, n, "columns"))) {
 		bad += mig_ynode_strings(d, x, "columns", &s->arena, &out->columns) < 0;
 	} else {
@@ -646,17 +640,14 @@ int mig_model_parse_table(struct mig_ydoc *d, struct mig_schema *s, struct mig_t
 	static const char *const keys[] = { "columns",	"primary_key", "indexes",
 					    "unique",	"checks",      "foreign_keys",
 					    "comment",	"options",     NULL };
-	int bad = 0;
 	char *what = xasprintf("table '%s'", t->name ? t->name : "?");
-	t->pos = mig_ydoc_pos(d, map, &s->arena);
-	if (!mig_ynode_is_map(map)) {
-		mig_ydoc_err(d, map, "%s must be a mapping with 'columns'", what);
+	char *must = xasprintf("%s must be a mapping with 'columns'", what);
+	int bad = open_item(d, s, map, keys, extra_keys, what, must, &t->pos, NULL);
+	free(must);
+	if (bad < 0) {
 		free(what);
 		return MIG_ERROR;
 	}
-	const char **allowed = merge_keys(keys, extra_keys);
-	bad += mig_ymap_check_keys(d, map, allowed, what);
-	free(allowed);
 	yaml_node_t *cols = mig_ymap_get(d, map, "columns");
 	if (!cols) {
 		mig_ydoc_err(d, map, "%s needs 'columns'", what);
@@ -1049,29 +1040,60 @@ static void load_naming(struct loader *L, struct mig_ydoc *d, const yaml_node_t 
 	}
 }
 
-static void load_enums(struct loader *L, struct mig_ydoc *d, const yaml_node_t *n)
+/* Whether n, the value of a top-level key, is a mapping to walk (null is an
+ * empty one; anything else is reported with the message must). */
+static bool section_map(struct mig_ydoc *d, const yaml_node_t *n, const char *must)
 {
 	if (mig_ynode_is_null(n)) {
-		return;
+		return false;
 	}
 	if (!mig_ynode_is_map(n)) {
-		mig_ydoc_err(d, n, "'enums' must be a mapping of enum names to value lists");
+		mig_ydoc_err(d, n, "%s", must);
+		return false;
+	}
+	return true;
+}
+
+/* The name of an entry (key node kn) of a section of whats, split into
+ * schema and bare name; NULL, reported, when it is no non-empty string. */
+static const char *entry_name(struct loader *L, struct mig_ydoc *d, yaml_node_t *kn,
+			      const char *what, const char **schema, const char **bare)
+{
+	const char *name = mig_ynode_str(kn);
+	if (!name || !*name) {
+		mig_ydoc_err(d, kn, "%s names must be non-empty strings", what);
+		return NULL;
+	}
+	mig_split_qualname(&L->s->arena, name, schema, bare);
+	return name;
+}
+
+/* Report the what name at kn declared before at prev; false when it was. */
+static bool first_declaration(struct mig_ydoc *d, yaml_node_t *kn, const char *what,
+			      const char *name, const struct mig_pos *prev)
+{
+	if (prev) {
+		mig_ydoc_err(d, kn, "%s '%s' is already declared at %s:%u:%u", what, name,
+			     prev->file, prev->line, prev->column);
+	}
+	return !prev;
+}
+
+static void load_enums(struct loader *L, struct mig_ydoc *d, const yaml_node_t *n)
+{
+	if (!section_map(d, n, "'enums' must be a mapping of enum names to value lists")) {
 		return;
 	}
 	for (size_t i = 0; i < mig_ymap_len(n); i++) {
 		yaml_node_t *kn = mig_ymap_key(d, n, i);
 		yaml_node_t *vn = mig_ymap_value(d, n, i);
-		const char *name = mig_ynode_str(kn);
-		if (!name || !*name) {
-			mig_ydoc_err(d, kn, "enum names must be non-empty strings");
+		const char *schema, *bare;
+		const char *name = entry_name(L, d, kn, "enum", &schema, &bare);
+		if (!name) {
 			continue;
 		}
-		const char *schema, *bare;
-		mig_split_qualname(&L->s->arena, name, &schema, &bare);
 		struct mig_enum *prev = mig_schema_find_enum(L->s, schema, bare);
-		if (prev) {
-			mig_ydoc_err(d, kn, "enum '%s' is already declared at %s:%u:%u", name,
-				     prev->pos.file, prev->pos.line, prev->pos.column);
+		if (!first_declaration(d, kn, "enum", name, prev ? &prev->pos : NULL)) {
 			continue;
 		}
 		struct mig_enum *e = mig_schema_add_enum(L->s, schema, bare);
@@ -1104,26 +1126,18 @@ static void load_enums(struct loader *L, struct mig_ydoc *d, const yaml_node_t *
 
 static void load_tables(struct loader *L, struct mig_ydoc *d, const yaml_node_t *n)
 {
-	if (mig_ynode_is_null(n)) {
-		return;
-	}
-	if (!mig_ynode_is_map(n)) {
-		mig_ydoc_err(d, n, "'tables' must be a mapping of table names to tables");
+	if (!section_map(d, n, "'tables' must be a mapping of table names to tables")) {
 		return;
 	}
 	for (size_t i = 0; i < mig_ymap_len(n); i++) {
 		yaml_node_t *kn = mig_ymap_key(d, n, i);
-		const char *name = mig_ynode_str(kn);
-		if (!name || !*name) {
-			mig_ydoc_err(d, kn, "table names must be non-empty strings");
+		const char *schema, *bare;
+		const char *name = entry_name(L, d, kn, "table", &schema, &bare);
+		if (!name) {
 			continue;
 		}
-		const char *schema, *bare;
-		mig_split_qualname(&L->s->arena, name, &schema, &bare);
 		struct mig_table *prev = mig_schema_find_table(L->s, schema, bare);
-		if (prev) {
-			mig_ydoc_err(d, kn, "table '%s' is already declared at %s:%u:%u", name,
-				     prev->pos.file, prev->pos.line, prev->pos.column);
+		if (!first_declaration(d, kn, "table", name, prev ? &prev->pos : NULL)) {
 			continue;
 		}
 		struct mig_table *t = mig_schema_add_table(L->s, schema, bare);

@@ -71,29 +71,6 @@ static int check_columns(struct mig_table *t, const struct mig_op *op, const cha
 	return 0;
 }
 
-static bool names_have(const char *const *names, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (mig_streq(names[i], name)) {
-			return true;
-		}
-	}
-	return false;
-}
-
-static bool names_equal(const char *const *a, size_t na, const char *const *b, size_t nb)
-{
-	if (na != nb) {
-		return false;
-	}
-	for (size_t i = 0; i < na; i++) {
-		if (!mig_streq(a[i], b[i])) {
-			return false;
-		}
-	}
-	return true;
-}
-
 static void rename_in(const char **names, size_t n, const char *from, const char *to)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -340,11 +317,11 @@ static const struct mig_foreign_key *referenced_by(struct mig_schema *s, const s
 		const struct mig_table *o = &s->tables.v[i];
 		for (size_t j = 0; j < o->fks.n; j++) {
 			const struct mig_foreign_key *f = &o->fks.v[j];
-			if (!fk_targets(f, t) || !names_have(f->ref_columns.v, f->ref_columns.n,
+			if (!fk_targets(f, t) || !mig_names_have(f->ref_columns.v, f->ref_columns.n,
 							      column)) {
 				continue;
 			}
-			if (o == t && names_have(f->columns.v, f->columns.n, column)) {
+			if (o == t && mig_names_have(f->columns.v, f->columns.n, column)) {
 				continue; /* goes away with the column */
 			}
 			*owner = o;
@@ -373,7 +350,7 @@ static int apply_drop_column(struct mig_schema *s, const struct mig_op *op)
 	}
 	/* the indexes and constraints that involve the column go with it */
 	const char *name = c->name;
-	if (names_have(t->pk.columns.v, t->pk.columns.n, name)) {
+	if (mig_names_have(t->pk.columns.v, t->pk.columns.n, name)) {
 		pk_clear(t);
 	}
 	for (size_t i = t->indexes.n; i-- > 0;) {
@@ -390,7 +367,7 @@ static int apply_drop_column(struct mig_schema *s, const struct mig_op *op)
 	}
 	for (size_t i = t->uniques.n; i-- > 0;) {
 		struct mig_unique *u = &t->uniques.v[i];
-		if (names_have(u->columns.v, u->columns.n, name)) {
+		if (mig_names_have(u->columns.v, u->columns.n, name)) {
 			mig_vec_free(&u->columns);
 			memmove(u, u + 1, (t->uniques.n - i - 1) * sizeof(*u));
 			t->uniques.n--;
@@ -398,7 +375,7 @@ static int apply_drop_column(struct mig_schema *s, const struct mig_op *op)
 	}
 	for (size_t i = t->fks.n; i-- > 0;) {
 		struct mig_foreign_key *fk = &t->fks.v[i];
-		if (names_have(fk->columns.v, fk->columns.n, name)) {
+		if (mig_names_have(fk->columns.v, fk->columns.n, name)) {
 			mig_vec_free(&fk->columns);
 			mig_vec_free(&fk->ref_columns);
 			memmove(fk, fk + 1, (t->fks.n - i - 1) * sizeof(*fk));
@@ -435,7 +412,7 @@ static int apply_alter_column(struct mig_schema *s, const struct mig_op *op)
 		return op_fail(op, MIG_EEXISTS, "table '%s' has a column '%s' already",
 			       qual(0, t->schema, t->name), a->new_name);
 	}
-	if (a->nullable == MIG_TRUE && names_have(t->pk.columns.v, t->pk.columns.n, c->name)) {
+	if (a->nullable == MIG_TRUE && mig_names_have(t->pk.columns.v, t->pk.columns.n, c->name)) {
 		return op_fail(op, MIG_ERROR,
 			       "column '%s' is part of the primary key and cannot be nullable",
 			       c->name);
@@ -656,7 +633,7 @@ static long find_constraint(const struct mig_table *t, const struct mig_op *op)
 	case MIG_CONSTRAINT_UNIQUE:
 		for (size_t i = 0; i < t->uniques.n; i++) {
 			const struct mig_unique *u = &t->uniques.v[i];
-			bool same = op->unique && names_equal(u->columns.v, u->columns.n,
+			bool same = op->unique && mig_names_equal(u->columns.v, u->columns.n,
 							      op->unique->columns.v,
 							      op->unique->columns.n);
 			if (op->name ? mig_streq(u->name, op->name) : same) {
@@ -676,7 +653,7 @@ static long find_constraint(const struct mig_table *t, const struct mig_op *op)
 	case MIG_CONSTRAINT_FOREIGNKEY:
 		for (size_t i = 0; i < t->fks.n; i++) {
 			const struct mig_foreign_key *f = &t->fks.v[i];
-			bool same = op->fk && names_equal(f->columns.v, f->columns.n,
+			bool same = op->fk && mig_names_equal(f->columns.v, f->columns.n,
 							  op->fk->columns.v, op->fk->columns.n);
 			if (op->name ? mig_streq(f->name, op->name) : same) {
 				return (long)i;
@@ -823,7 +800,7 @@ static int apply_add_enum_value(struct mig_schema *s, const struct mig_op *op)
 	if (!e) {
 		return op_fail(op, MIG_ENOTFOUND, "no enum '%s'", ename);
 	}
-	if (names_have(e->values.v, e->values.n, op->value)) {
+	if (mig_names_have(e->values.v, e->values.n, op->value)) {
 		if (op->if_not_exists) {
 			return 0;
 		}

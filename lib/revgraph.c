@@ -717,10 +717,11 @@ static unsigned char *set_new(const struct mig_revgraph *g)
 	return xcalloc(g->n ? g->n : 1, 1);
 }
 
-/* Add the revisions of list and all their ancestors (by down_revision, and by
- * depends_on when deps) to set. */
-static void add_ancestors(const struct mig_revgraph *g, unsigned char *set,
-			  const struct mig_revision *const *list, size_t n, bool deps)
+/* Add the revisions of list and everything reachable from them to set:
+ * upwards (down) their ancestors by down_revision, and by depends_on when
+ * deps; else their descendants by children, and by dependents when deps. */
+static void add_reachable(const struct mig_revgraph *g, unsigned char *set,
+			  const struct mig_revision *const *list, size_t n, bool deps, bool down)
 {
 	size_t *stack = xmalloc((g->n ? g->n : 1) * sizeof(*stack));
 	size_t sp = 0;
@@ -732,42 +733,31 @@ static void add_ancestors(const struct mig_revgraph *g, unsigned char *set,
 	}
 	while (sp) {
 		const struct mig_revision *r = NODE(g, stack[--sp]);
-		size_t np = r->ndown + (deps ? r->ndeps : 0);
-		for (size_t k = 0; k < np; k++) {
-			size_t p = r->parents[k]->index; /* deps follow parents */
-			if (!set[p]) {
-				set[p] = 1;
-				stack[sp++] = p;
+		/* deps follow parents, dependents follow children */
+		struct mig_revision **next = down ? r->parents : r->children;
+		size_t nn = down ? r->ndown + (deps ? r->ndeps : 0)
+				 : r->nchildren + (deps ? r->ndependents : 0);
+		for (size_t k = 0; k < nn; k++) {
+			size_t x = next[k]->index;
+			if (!set[x]) {
+				set[x] = 1;
+				stack[sp++] = x;
 			}
 		}
 	}
 	free(stack);
 }
 
-/* The same downwards: list and all its descendants. */
+static void add_ancestors(const struct mig_revgraph *g, unsigned char *set,
+			  const struct mig_revision *const *list, size_t n, bool deps)
+{
+	add_reachable(g, set, list, n, deps, true);
+}
+
 static void add_descendants(const struct mig_revgraph *g, unsigned char *set,
 			    const struct mig_revision *const *list, size_t n, bool deps)
 {
-	size_t *stack = xmalloc((g->n ? g->n : 1) * sizeof(*stack));
-	size_t sp = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!set[list[i]->index]) {
-			set[list[i]->index] = 1;
-			stack[sp++] = list[i]->index;
-		}
-	}
-	while (sp) {
-		const struct mig_revision *r = NODE(g, stack[--sp]);
-		size_t nc = r->nchildren + (deps ? r->ndependents : 0);
-		for (size_t k = 0; k < nc; k++) {
-			size_t c = r->children[k]->index; /* dependents follow children */
-			if (!set[c]) {
-				set[c] = 1;
-				stack[sp++] = c;
-			}
-		}
-	}
-	free(stack);
+	add_reachable(g, set, list, n, deps, false);
 }
 
 /* The revisions of set in history order: a revision comes out once all its

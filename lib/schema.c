@@ -237,6 +237,29 @@ struct mig_enum *mig_schema_find_enum(const struct mig_schema *s, const char *sc
 	return NULL;
 }
 
+bool mig_names_equal(const char *const *a, size_t na, const char *const *b, size_t nb)
+{
+	if (na != nb) {
+		return false;
+	}
+	for (size_t i = 0; i < na; i++) {
+		if (!mig_streq(a[i], b[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
+bool mig_names_have(const char *const *names, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (mig_streq(names[i], name)) {
+			return true;
+		}
+	}
+	return false;
+}
+
 struct mig_column *mig_table_find_column(const struct mig_table *t, const char *name)
 {
 	for (size_t i = 0; i < t->columns.n; i++) {

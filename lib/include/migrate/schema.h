@@ -213,6 +213,10 @@ struct mig_table *mig_schema_find_table(const struct mig_schema *s, const char *
 struct mig_enum *mig_schema_find_enum(const struct mig_schema *s, const char *schema,
 				      const char *name);
 struct mig_column *mig_table_find_column(const struct mig_table *t, const char *name);
+/* Whether the name lists a and b are the same names in the same order, and
+ * whether names holds name (exact comparisons). */
+bool mig_names_equal(const char *const *a, size_t na, const char *const *b, size_t nb);
+bool mig_names_have(const char *const *names, size_t n, const char *name);
 struct mig_index *mig_table_find_index(const struct mig_table *t, const char *name);
 
 /* Add a new empty table/enum (strings copied into the arena); returns it.
