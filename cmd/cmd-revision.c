@@ -96,19 +96,6 @@ static void ids_text(struct mig_str *out, const struct mig_revlist *l)
 	}
 }
 
-static bool same_revisions(const struct mig_revlist *a, const struct mig_revlist *b)
-{
-	if (a->n != b->n) {
-		return false;
-	}
-	for (size_t i = 0; i < a->n; i++) {
-		if (!mig_revlist_has(b, a->v[i])) {
-			return false;
-		}
-	}
-	return true;
-}
-
 /* The database must be exactly at the revision(s) the new one builds on:
  * the models are compared with what it has. When it is not, *behind gets
  * the message (a new string). */
@@ -123,7 +110,7 @@ static int require_at_base(struct mig_ctx *ctx, const struct mig_revgraph *g, co
 	if (rc == 0) {
 		rc = mig_revgraph_resolve(g, head ? head : "head", &current, &base);
 	}
-	if (rc == 0 && !same_revisions(&current, &base)) {
+	if (rc == 0 && !mig_revlist_same_set(&current, &base)) {
 		ids_text(&now, &current);
 		ids_text(&want, &base);
 		*behind = xasprintf("the database is not up to date: run 'migrate upgrade %s' "

@@ -322,14 +322,7 @@ static int my_unlock(struct mig_db *db, const char *name)
 
 static void my_quote_ident(struct mig_str *out, const char *ident)
 {
-	mig_str_addch(out, '`');
-	for (const char *p = ident; *p; p++) {
-		if (*p == '`') {
-			mig_str_addch(out, '`');
-		}
-		mig_str_addch(out, *p);
-	}
-	mig_str_addch(out, '`');
+	mig_db_quote_with(out, ident, '`');
 }
 
 /* Quotes are doubled, which every sql_mode reads the same way; a backslash is

@@ -435,14 +435,7 @@ static int pg_unlock(struct mig_db *db, const char *name)
 
 static void pg_quote_ident(struct mig_str *out, const char *ident)
 {
-	mig_str_addch(out, '"');
-	for (const char *p = ident; *p; p++) {
-		if (*p == '"') {
-			mig_str_addch(out, '"');
-		}
-		mig_str_addch(out, *p);
-	}
-	mig_str_addch(out, '"');
+	mig_db_quote_with(out, ident, '"');
 }
 
 /* Like libpq's PQescapeLiteral: a backslash makes it an E'' string with

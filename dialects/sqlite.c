@@ -442,14 +442,7 @@ done:
 
 static void sqlite_quote_ident(struct mig_str *out, const char *ident)
 {
-	mig_str_addch(out, '"');
-	for (const char *p = ident; *p; p++) {
-		if (*p == '"') {
-			mig_str_addch(out, '"');
-		}
-		mig_str_addch(out, *p);
-	}
-	mig_str_addch(out, '"');
+	mig_db_quote_with(out, ident, '"');
 }
 
 static void sqlite_quote_literal(struct mig_str *out, const char *text)

@@ -520,6 +520,22 @@ int mig_file_read(const char *path, char **out, size_t *len_out)
 	return 0;
 }
 
+int mig_write_all(int fd, const char *data, size_t len)
+{
+	size_t off = 0;
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+		if (n < 0) {
+			if (errno == EINTR) {
+				continue;
+			}
+			return errno;
+		}
+		off += (size_t)n;
+	}
+	return 0;
+}
+
 int mig_file_write_atomic(const char *path, const char *data, size_t len)
 {
 	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
@@ -529,19 +545,12 @@ int mig_file_write_atomic(const char *path, const char *data, size_t len)
 		mig_error(MIG_ECLASS_OS, "cannot create '%s': %s", tmp, strerror(errno));
 		goto done;
 	}
-	size_t off = 0;
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-		if (n < 0) {
-			if (errno == EINTR) {
-				continue;
-			}
-			mig_error(MIG_ECLASS_OS, "cannot write '%s': %s", tmp, strerror(errno));
-			close(fd);
-			unlink(tmp);
-			goto done;
-		}
-		off += (size_t)n;
+	int e = mig_write_all(fd, data, len);
+	if (e) {
+		mig_error(MIG_ECLASS_OS, "cannot write '%s': %s", tmp, strerror(e));
+		close(fd);
+		unlink(tmp);
+		goto done;
 	}
 	if (fsync(fd) != 0 || close(fd) != 0) {
 		mig_error(MIG_ECLASS_OS, "cannot write '%s': %s", tmp, strerror(errno));

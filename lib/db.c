@@ -129,6 +129,18 @@ int mig_db_lock_not_held(const char *name)
 	return mig_error(MIG_ECLASS_DB, "cannot release the migration lock '%s': not held", name);
 }
 
+void mig_db_quote_with(struct mig_str *out, const char *name, char q)
+{
+	mig_str_addch(out, q);
+	for (const char *p = name; *p; p++) {
+		if (*p == q) {
+			mig_str_addch(out, q);
+		}
+		mig_str_addch(out, *p);
+	}
+	mig_str_addch(out, q);
+}
+
 /* ---- result sets ---- */
 
 void mig_rows_release(struct mig_rows *r)

@@ -110,5 +110,8 @@ int mig_db_check_params(const struct mig_url *url, const char *const *known);
  * waiting for the migration lock 'name'", and "… not held" for unlock. */
 int mig_db_lock_timed_out(const char *name, int timeout_s);
 int mig_db_lock_not_held(const char *name);
+/* name between two q characters, each q inside it doubled (what "…" is to
+ * PostgreSQL and SQLite, and `…` to MySQL). */
+void mig_db_quote_with(struct mig_str *out, const char *name, char q);
 
 #endif

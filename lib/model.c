@@ -909,17 +909,8 @@ void mig_table_normalize(struct mig_schema *s, struct mig_table *t)
 			struct mig_foreign_key f;
 			memset(&f, 0, sizeof(f));
 			f.pos = c->pos;
-			mig_vec_push(&f.columns, c->name);
 			f.ref_table = c->ref_table;
-			mig_vec_push(&f.ref_columns, c->ref_column);
-			f.on_delete = c->on_delete;
-			f.on_update = c->on_update;
-			f.deferrable = c->deferrable;
-			f.initially_deferred = c->initially_deferred;
-			mig_vec_push(&t->fks, f);
-			c->ref_table = c->ref_column = NULL;
-			c->on_delete = c->on_update = MIG_FK_NONE;
-			c->deferrable = c->initially_deferred = false;
+			mig_table_take_column_fk(t, c, &f);
 		}
 	}
 	/* names from the naming convention; indexes always get one */

@@ -268,16 +268,7 @@ static void expand_column(struct mig_schema *s, struct mig_table *t)
 			f.name = mig_naming_apply(&s->arena, nc->fk, t->name, one, 1, NULL,
 						  f.ref_table);
 		}
-		mig_vec_push(&f.columns, c->name);
-		mig_vec_push(&f.ref_columns, c->ref_column);
-		f.on_delete = c->on_delete;
-		f.on_update = c->on_update;
-		f.deferrable = c->deferrable;
-		f.initially_deferred = c->initially_deferred;
-		mig_vec_push(&t->fks, f);
-		c->ref_table = c->ref_column = NULL;
-		c->on_delete = c->on_update = MIG_FK_NONE;
-		c->deferrable = c->initially_deferred = false;
+		mig_table_take_column_fk(t, c, &f);
 	}
 }
 

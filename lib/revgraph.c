@@ -40,6 +40,19 @@ void mig_revlist_release(struct mig_revlist *l)
 	mig_vec_free(l);
 }
 
+bool mig_revlist_same_set(const struct mig_revlist *a, const struct mig_revlist *b)
+{
+	if (a->n != b->n) {
+		return false;
+	}
+	for (size_t i = 0; i < a->n; i++) {
+		if (!mig_revlist_has(b, a->v[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
 bool mig_revlist_has(const struct mig_revlist *l, const struct mig_revision *r)
 {
 	for (size_t i = 0; i < l->n; i++) {

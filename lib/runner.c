@@ -182,19 +182,6 @@ static void join_parents(struct mig_str *out, const struct mig_revision *rev)
 	}
 }
 
-static bool same_set(const struct mig_revlist *a, const struct mig_revlist *b)
-{
-	if (a->n != b->n) {
-		return false;
-	}
-	for (size_t i = 0; i < a->n; i++) {
-		if (!mig_revlist_has(b, a->v[i])) {
-			return false;
-		}
-	}
-	return true;
-}
-
 static void revlist_remove(struct mig_revlist *l, const struct mig_revision *r)
 {
 	for (size_t i = 0; i < l->n; i++) {
@@ -900,7 +887,7 @@ static int recheck(struct run *r, size_t *next)
 	r->recheck = false;
 	revlist_copy(&expected, &r->current);
 	rc = read_rows(r, false);
-	if (rc < 0 || same_set(&expected, &r->current)) {
+	if (rc < 0 || mig_revlist_same_set(&expected, &r->current)) {
 		goto done;
 	}
 	if (r->opts->mode != MIG_RUN_UPGRADE) {

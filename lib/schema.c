@@ -260,6 +260,21 @@ bool mig_names_have(const char *const *names, size_t n, const char *name)
 	return false;
 }
 
+void mig_table_take_column_fk(struct mig_table *t, struct mig_column *c,
+			      struct mig_foreign_key *f)
+{
+	mig_vec_push(&f->columns, c->name);
+	mig_vec_push(&f->ref_columns, c->ref_column);
+	f->on_delete = c->on_delete;
+	f->on_update = c->on_update;
+	f->deferrable = c->deferrable;
+	f->initially_deferred = c->initially_deferred;
+	mig_vec_push(&t->fks, *f);
+	c->ref_table = c->ref_column = NULL;
+	c->on_delete = c->on_update = MIG_FK_NONE;
+	c->deferrable = c->initially_deferred = false;
+}
+
 struct mig_column *mig_table_find_column(const struct mig_table *t, const char *name)
 {
 	for (size_t i = 0; i < t->columns.n; i++) {

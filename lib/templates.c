@@ -250,17 +250,10 @@ static int copy_file(const char *src, const char *dst, const char *shown, mode_t
 		mig_error(MIG_ECLASS_OS, "cannot create '%s': %s", shown, strerror(errno));
 		goto done;
 	}
-	size_t off = 0;
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-		if (n < 0) {
-			if (errno == EINTR) {
-				continue;
-			}
-			mig_error(MIG_ECLASS_OS, "cannot write '%s': %s", shown, strerror(errno));
-			goto done;
-		}
-		off += (size_t)n;
+	int e = mig_write_all(fd, data, len);
+	if (e) {
+		mig_error(MIG_ECLASS_OS, "cannot write '%s': %s", shown, strerror(e));
+		goto done;
 	}
 	if (fsync(fd) != 0) {
 		mig_error(MIG_ECLASS_OS, "cannot write '%s': %s", shown, strerror(errno));

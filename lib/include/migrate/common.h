@@ -169,6 +169,8 @@ void mig_str_lower(char *s);                       /* ASCII, in place */
 /* Files. */
 /* Read a whole file; the result is NUL-terminated. Sets an OS-class error. */
 int mig_file_read(const char *path, char **out, size_t *len_out);
+/* Write all of data to fd (again after EINTR); 0 or the errno value. */
+int mig_write_all(int fd, const char *data, size_t len);
 /* Write atomically: a temp file beside path, fsync, rename. */
 int mig_file_write_atomic(const char *path, const char *data, size_t len);
 bool mig_path_exists(const char *path);

@@ -21,6 +21,8 @@ struct mig_revlist {
 #define MIG_REVLIST_INIT { NULL, 0, 0 }
 void mig_revlist_release(struct mig_revlist *l);
 bool mig_revlist_has(const struct mig_revlist *l, const struct mig_revision *r);
+/* Whether a and b hold the same revisions, in any order (neither repeats one). */
+bool mig_revlist_same_set(const struct mig_revlist *a, const struct mig_revlist *b);
 
 /* ---- loading ---- */
 

@@ -217,6 +217,12 @@ struct mig_column *mig_table_find_column(const struct mig_table *t, const char *
  * whether names holds name (exact comparisons). */
 bool mig_names_equal(const char *const *a, size_t na, const char *const *b, size_t nb);
 bool mig_names_have(const char *const *names, size_t n, const char *name);
+/* Move the foreign key column c declares on itself (references:, on_delete
+ * …) into t's list as f, whose name, position and referenced table the
+ * caller has set: the key gets c's column, referenced column and actions,
+ * and c keeps none of them. */
+void mig_table_take_column_fk(struct mig_table *t, struct mig_column *c,
+			      struct mig_foreign_key *f);
 struct mig_index *mig_table_find_index(const struct mig_table *t, const char *name);
 
 /* Add a new empty table/enum (strings copied into the arena); returns it.
