@@ -238,21 +238,32 @@ static void history_unnest(const struct mig_dialect_impl *impl, const struct mig
 	mig_str_release(&a);
 }
 
+/* The columns of migrate_history a run writes, in the order it writes them. */
+static const char *const history_cols[] = { "revision",	 "direction",	"checksum",
+					     "applied_at", "applied_by", "duration_ms",
+					     "ops_done" };
+
+void mig_history_select_sql(const struct mig_dialect_impl *impl, const char *schema,
+			    struct mig_str *out)
+{
+	mig_str_add(out, "SELECT ");
+	for (size_t i = 0; i < 5; i++) {
+		mig_str_add(out, i ? ", " : "");
+		ident(impl, out, history_cols[i]);
+	}
+	mig_str_add(out, " FROM ");
+	mig_render_qualname(impl, out, schema, MIG_HISTORY_TABLE);
+	mig_str_add(out, " ORDER BY ");
+	ident(impl, out, "id");
+}
+
 void mig_history_insert_sql(const struct mig_dialect_impl *impl, const char *schema,
 			    const struct mig_history_row *rows, size_t n, struct mig_str *out)
 {
-	static const char *const cols[] = { "revision",   "direction",   "checksum", "applied_at",
-					    "applied_by", "duration_ms", "ops_done" };
 	mig_str_add(out, "INSERT INTO ");
 	mig_render_qualname(impl, out, schema, MIG_HISTORY_TABLE);
-	mig_str_add(out, " (");
-	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
-		if (i) {
-			mig_str_add(out, ", ");
-		}
-		ident(impl, out, cols[i]);
-	}
-	mig_str_addch(out, ')');
+	mig_str_add(out, " ");
+	mig_render_ident_list(impl, out, history_cols, sizeof(history_cols) / sizeof(history_cols[0]));
 	bool literals = true;
 	for (size_t i = 0; i < n && literals; i++) {
 		literals = rows[i].applied_at && rows[i].applied_by;

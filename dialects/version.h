@@ -45,6 +45,10 @@ struct mig_history_row {
 	long duration_ms;       /* negative: NULL */
 	long ops_done;          /* negative: NULL */
 };
+/* SELECT revision, direction, checksum, applied_at, applied_by FROM
+ * migrate_history ORDER BY id, quoted by the dialect. */
+void mig_history_select_sql(const struct mig_dialect_impl *impl, const char *schema,
+			    struct mig_str *out);
 /* INSERT INTO migrate_history (…) VALUES (…), (…) */
 void mig_history_insert_sql(const struct mig_dialect_impl *impl, const char *schema,
 			    const struct mig_history_row *rows, size_t n, struct mig_str *out);

@@ -1057,26 +1057,6 @@ struct applied_row {
 	const char *by;
 };
 
-/* SELECT revision, direction, checksum, applied_at, applied_by FROM
- * migrate_history ORDER BY id, quoted by the dialect. */
-static void history_select_sql(const struct mig_dialect_impl *impl, const char *schema,
-			       struct mig_str *out)
-{
-	static const char *const cols[] = { "revision", "direction", "checksum", "applied_at",
-					    "applied_by" };
-	mig_str_add(out, "SELECT ");
-	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
-		if (i) {
-			mig_str_add(out, ", ");
-		}
-		mig_dialect_quote_ident(impl, out, cols[i]);
-	}
-	mig_str_add(out, " FROM ");
-	mig_render_qualname(impl, out, schema, MIG_HISTORY_TABLE);
-	mig_str_add(out, " ORDER BY ");
-	mig_dialect_quote_ident(impl, out, "id");
-}
-
 /* Report one applied revision whose file changed. */
 static void report_changed(struct mig_report *report, const struct repo *repo,
 			   const struct mig_revision *rev, const struct applied_row *row,
@@ -1169,7 +1149,7 @@ int mig_gitcheck_verify(struct mig_db *db, const struct mig_revgraph *g,
 	if (rc < 0) {
 		goto done;
 	}
-	history_select_sql(mig_db_dialect(db), schema, &sql);
+	mig_history_select_sql(mig_db_dialect(db), schema, &sql);
 	rc = mig_db_query(db, sql.buf, &rows);
 	if (rc < 0) {
 		goto done;

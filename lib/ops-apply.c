@@ -9,22 +9,7 @@
 #define ADUP(s, x) mig_arena_strdup(&(s)->arena, (x))
 
 /* "path:line:column: <op>: <message>" as a FILE-class error with code. */
-static int op_fail(const struct mig_op *op, int code, const char *fmt, ...) MIG_PRINTF(3, 4);
-static int op_fail(const struct mig_op *op, int code, const char *fmt, ...)
-{
-	struct mig_str s = MIG_STR_INIT;
-	va_list ap;
-	if (op->pos.file) {
-		mig_str_addf(&s, "%s:%u:%u: ", op->pos.file, op->pos.line, op->pos.column);
-	}
-	mig_str_addf(&s, "%s: ", mig_op_kind_name(op->kind));
-	va_start(ap, fmt);
-	mig_str_vaddf(&s, fmt, ap);
-	va_end(ap);
-	mig_error_code(code, MIG_ECLASS_FILE, "%s", s.buf);
-	mig_str_release(&s);
-	return code;
-}
+#define op_fail(op, code, ...) mig_op_error_code((op), (code), MIG_ECLASS_FILE, __VA_ARGS__)
 
 /* "schema.name" or "name" in a static buffer per slot, for messages. */
 static const char *qual(int slot, const char *schema, const char *name)
