@@ -72,6 +72,7 @@ static void *open_thread(void *arg)
 	if (o->rc < 0) {
 		mig_error_take(&o->err);
 	}
+	mig_error_clear(); /* the thread's own error dies with it */
 	return NULL;
 }
 

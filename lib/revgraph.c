@@ -472,6 +472,7 @@ static void load_range(struct load_job *j)
 static void *load_thread(void *arg)
 {
 	load_range(arg);
+	mig_error_clear(); /* the thread's own error (none is set) dies with it */
 	return NULL;
 }
 
