@@ -174,7 +174,7 @@ int mig_cmd_run(struct mig_ctx *ctx, const struct mig_cmd *cmd, enum mig_run_mod
 	if (sql) {
 		rc = offline_dialect(ctx, &impl);
 	} else if (threaded) {
-		rc = o.rc < 0 ? mig_error_give(&o.err) : 0;
+		rc = o.rc < 0 ? mig_error_give(&o.err, NULL) : 0;
 	} else {
 		rc = mig_cmd_open_db(ctx);
 	}

@@ -79,9 +79,14 @@ void mig_error_take(struct mig_saved_error *e)
 	mig_error_clear();
 }
 
-int mig_error_give(struct mig_saved_error *e)
+int mig_error_give(struct mig_saved_error *e, const char *suffix)
 {
-	mig_error(e->klass, "%s", e->msg ? e->msg : "unknown error");
+	const char *msg = e->msg ? e->msg : "unknown error";
+	if (suffix && *suffix) {
+		mig_error(e->klass, "%s\n%s", msg, suffix);
+	} else {
+		mig_error(e->klass, "%s", msg);
+	}
 	free(e->msg);
 	e->msg = NULL;
 	return MIG_ERROR;

@@ -1345,17 +1345,18 @@ int mig_gitcheck_scratch_schema(const char *url_text, const struct mig_revgraph 
 done:
 	if (made) {
 		/* drop it whatever happened, keeping the error of a failure */
-		char *msg = rc < 0 ? xstrdup(mig_error_last()) : NULL;
-		enum mig_error_class klass = mig_error_class_last();
+		struct mig_saved_error e = { MIG_ECLASS_NONE, NULL };
+		if (rc < 0) {
+			mig_error_take(&e);
+		}
 		int drc = mig_db_exec(db, x.drop);
-		if (msg) {
-			mig_error(klass, "%s", msg);
+		if (rc < 0) {
+			mig_error_give(&e, NULL);
 		} else if (drc < 0) {
 			rc = drc;
 			mig_schema_free(*out);
 			*out = NULL;
 		}
-		free(msg);
 	}
 	scratch_sql_release(&x);
 	mig_db_close(db);

@@ -201,30 +201,6 @@ static void revlist_copy(struct mig_revlist *out, const struct mig_revlist *in)
 	}
 }
 
-/* Keep the error of a failure while cleaning up after it (a rollback or an
- * unlock may fail too and would overwrite it). */
-struct saved_error {
-	char *msg;
-	enum mig_error_class klass;
-};
-
-static void error_save(struct saved_error *s)
-{
-	s->msg = xstrdup(mig_error_last());
-	s->klass = mig_error_class_last();
-}
-
-static void error_restore(struct saved_error *s, const char *suffix)
-{
-	if (suffix && *suffix) {
-		mig_error(s->klass, "%s\n%s", s->msg, suffix);
-	} else {
-		mig_error(s->klass, "%s", s->msg);
-	}
-	free(s->msg);
-	s->msg = NULL;
-}
-
 /* ---- public helpers ---- */
 
 /* The git blob id of data into hex: the SHA-1 of "blob <length>\0" and
@@ -1405,20 +1381,20 @@ static int run_step(struct run *r, size_t i)
 	}
 	if (rc < 0 && !r->reported && batching(r)) {
 		/* what is queued came first: a failure there is the one to report */
-		struct saved_error e;
-		error_save(&e);
+		struct mig_saved_error e;
+		mig_error_take(&e);
 		if (flush(r) < 0) {
 			free(e.msg);
 		} else {
 			fire_marks(r, 0); /* this step's beginning */
-			error_restore(&e, NULL);
+			mig_error_give(&e, NULL);
 		}
 	}
 	if (rc < 0 && !r->reported) {
 		struct mig_str s = MIG_STR_INIT;
-		struct saved_error e;
+		struct mig_saved_error e;
 		step_failed(r, i, f.op);
-		error_save(&e);
+		mig_error_take(&e);
 		if (r->db && !r->in_tx) {
 			/* what ran stays: say so, in migrate_history too */
 			ms = (now_us() - r->step_t0 + 500) / 1000;
@@ -1428,7 +1404,7 @@ static int run_step(struct run *r, size_t i)
 			history_insert(r, &h, 1);
 			report_partial(r, st, ops, &f, &s);
 		}
-		error_restore(&e, s.buf);
+		mig_error_give(&e, s.buf);
 		mig_str_release(&s);
 	}
 	if (rc < 0) {
@@ -1782,9 +1758,9 @@ static int run_online(struct run *r)
 	}
 	rc = read_rows(r, mode == MIG_RUN_STAMP && r->opts->purge);
 	if (rc == MIG_ENOTFOUND && mode == MIG_RUN_STAMP) {
-		struct saved_error e;
-		error_save(&e);
-		error_restore(&e, "(stamp --purge replaces the rows without reading them)");
+		struct mig_saved_error e;
+		mig_error_take(&e);
+		mig_error_give(&e, "(stamp --purge replaces the rows without reading them)");
 	}
 	if (rc < 0) {
 		goto done;
@@ -1827,9 +1803,9 @@ done:
 		rc = tx_commit(r);
 	}
 	if (rc < 0) {
-		struct saved_error e;
+		struct mig_saved_error e;
 		struct mig_str s = MIG_STR_INIT;
-		error_save(&e);
+		mig_error_take(&e);
 		if (r->in_tx) {
 			r->in_tx = false;
 			mig_db_rollback(r->db);
@@ -1854,7 +1830,7 @@ done:
 		if (locked) {
 			mig_db_unlock(r->db, MIG_LOCK_NAME);
 		}
-		error_restore(&e, s.buf);
+		mig_error_give(&e, s.buf);
 		mig_str_release(&s);
 	} else if (locked) {
 		rc = mig_db_unlock(r->db, MIG_LOCK_NAME);

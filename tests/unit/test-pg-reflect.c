@@ -37,14 +37,21 @@ static int teardown_db(void **state)
 	return 0;
 }
 
-/* Reflect, asserting that it took exactly PG_REFLECT_QUERIES statements. */
-static struct mig_schema *reflect(struct mig_db *db, const struct mig_reflect_opts *opts)
+/* Reflect, asserting that it took exactly n statements. */
+static struct mig_schema *reflect_in(struct mig_db *db, const struct mig_reflect_opts *opts,
+				     unsigned long n)
 {
 	struct mig_schema *s = NULL;
 	unsigned long before = db->query_count;
 	mig_assert_ok(mig_db_reflect(db, opts, &s));
-	assert_int_equal(db->query_count - before, PG_REFLECT_QUERIES);
+	assert_int_equal(db->query_count - before, n);
 	return s;
+}
+
+/* Reflect, asserting that it took exactly PG_REFLECT_QUERIES statements. */
+static struct mig_schema *reflect(struct mig_db *db, const struct mig_reflect_opts *opts)
+{
+	return reflect_in(db, opts, PG_REFLECT_QUERIES);
 }
 
 static char *dump(const struct mig_schema *s)
@@ -440,21 +447,11 @@ static void create_tables(struct mig_db *db, int first, int count)
 	mig_str_release(&sql);
 }
 
-/* Reflect, asserting that it took exactly n statements. */
-static struct mig_schema *reflect_in(struct mig_db *db, unsigned long n)
-{
-	struct mig_schema *s = NULL;
-	unsigned long before = db->query_count;
-	mig_assert_ok(mig_db_reflect(db, NULL, &s));
-	assert_int_equal(db->query_count - before, n);
-	return s;
-}
-
 static void test_pg_reflect_query_count(void **state)
 {
 	struct pgr_state *st = *state;
 	/* a new database: one query finds nothing to read */
-	struct mig_schema *e = reflect_in(st->db, 1);
+	struct mig_schema *e = reflect_in(st->db, NULL, 1);
 	assert_int_equal(e->tables.n, 0);
 	assert_int_equal(e->enums.n, 0);
 	assert_int_equal(e->objects.n, 0);
@@ -469,7 +466,7 @@ static void test_pg_reflect_query_count(void **state)
 	};
 	for (size_t i = 0; i < sizeof(one_thing) / sizeof(one_thing[0]); i++) {
 		mig_assert_ok(mig_db_exec(st->db, one_thing[i][0]));
-		e = reflect_in(st->db, PG_REFLECT_QUERIES);
+		e = reflect(st->db, NULL);
 		assert_int_equal(e->enums.n + e->objects.n, 1);
 		mig_schema_free(e);
 		mig_assert_ok(mig_db_exec(st->db, one_thing[i][1]));

@@ -56,14 +56,15 @@ void mig_error_prefix(const char *fmt, ...) MIG_PRINTF(1, 2);
 const char *mig_error_last(void);
 enum mig_error_class mig_error_class_last(void);
 void mig_error_clear(void);
-/* The error is per thread: take it from one thread (which is left without
- * one) and give it to another (which then has it, and e is emptied). */
+/* Take the error away (the thread is left without one), to give it back
+ * later or to another thread (the error is per thread); give sets it again,
+ * with suffix on a line of its own when not empty, and empties e. */
 struct mig_saved_error {
 	enum mig_error_class klass;
 	char *msg;
 };
 void mig_error_take(struct mig_saved_error *e);
-int mig_error_give(struct mig_saved_error *e);
+int mig_error_give(struct mig_saved_error *e, const char *suffix);
 /* The exit code that matches the last error's class. */
 int mig_error_exit_code(void);
 
